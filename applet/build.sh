@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the Java Card runtime, the applet (Java 8 class files, as the CAP
+# converter wants them), the card host and the tests into applet/build/.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+B="$HERE/build"
+JUNIT="${JUNIT_JAR:-/usr/share/java/junit-platform-console-standalone.jar}"
+
+rm -rf "$B/classes"
+mkdir -p "$B/classes/runtime" "$B/classes/applet" "$B/classes/host" "$B/classes/test"
+
+# The applet sees only the Java Card API (plus the runtime that implements it).
+javac -nowarn --release 8 -Xlint:-options -encoding UTF-8 -d "$B/classes/runtime" $(find "$HERE/jcruntime/src" -name '*.java')
+javac -nowarn --release 8 -Xlint:-options -encoding UTF-8 -cp "$B/classes/runtime" -d "$B/classes/applet" $(find "$HERE/src" -name '*.java')
+javac -encoding UTF-8 -cp "$B/classes/runtime:$B/classes/applet" -d "$B/classes/host" $(find "$HERE/host/src" -name '*.java')
+
+( cd "$B" && rm -f card-host.jar && printf 'Main-Class: simiot.host.CardHost\n' > manifest.txt \
+  && jar cfm card-host.jar manifest.txt -C classes/runtime . -C classes/applet . -C classes/host . )
+
+if [[ "${1:-}" != "--no-tests" ]]; then
+  [[ -f "$JUNIT" ]] || { echo "build: JUnit console launcher not found at $JUNIT (apt-get install junit5)" >&2; exit 1; }
+  javac -encoding UTF-8 -cp "$B/classes/runtime:$B/classes/applet:$B/classes/host:$JUNIT" -d "$B/classes/test" $(find "$HERE/test/src" -name '*.java')
+fi
+echo "build: ok ($B/card-host.jar)"

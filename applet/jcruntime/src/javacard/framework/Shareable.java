@@ -1,0 +1,5 @@
+package javacard.framework;
+
+/** Marker for objects shared across the applet firewall. */
+public interface Shareable {
+}

@@ -1,0 +1,5 @@
+package javacard.security;
+
+/** Marker for symmetric keys. */
+public interface SecretKey extends Key {
+}

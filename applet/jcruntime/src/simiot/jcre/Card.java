@@ -1,0 +1,303 @@
+package simiot.jcre;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import javacard.framework.AID;
+import javacard.framework.APDU;
+import javacard.framework.Applet;
+import javacard.framework.CardRuntimeException;
+import javacard.framework.ISO7816;
+import javacard.framework.ISOException;
+import javacard.framework.TransactionException;
+
+/**
+ * One simulated Java Card holding one applet: power, reset, APDU dispatch,
+ * SELECT, transient memory, transactions, tear injection, and a persistent
+ * image that can be saved to and loaded from a file.
+ */
+public final class Card {
+    /** T=1 card, 10 historical bytes "SimIoT JC1"; the last byte is TCK. */
+    public static final byte[] ATR = atr();
+
+    final ApduIo io = new ApduIo();
+    final APDU apdu;
+    Applet applet;
+    AID aid;
+    boolean selected;
+    boolean selecting;
+    private boolean powered;
+    private final Map<Object, Byte> transients = new IdentityHashMap<>();
+    private Map<String, Object> transactionImage;
+    private long tearCountdown = -1;
+    private long atomicSteps;
+
+    public Card() {
+        try {
+            Constructor<APDU> c = APDU.class.getDeclaredConstructor();
+            c.setAccessible(true);
+            apdu = c.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] atr() {
+        byte[] hist = "SimIoT JC1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] a = new byte[4 + hist.length + 1];
+        a[0] = 0x3B;
+        a[1] = (byte) (0x80 | hist.length);
+        a[2] = (byte) 0x80; // TD1: TD2 follows, T=0 offered
+        a[3] = 0x01;        // TD2: T=1
+        System.arraycopy(hist, 0, a, 4, hist.length);
+        byte tck = 0;
+        for (int i = 1; i < a.length - 1; i++) {
+            tck ^= a[i];
+        }
+        a[a.length - 1] = tck;
+        return a;
+    }
+
+    /** Installs the applet as the JCRE would: static install(bArray, bOffset, bLength) with GP-style parameters. */
+    public void install(Class<? extends Applet> appletClass, byte[] aidBytes, byte[] appParams) {
+        Jcre.current = this;
+        byte[] p = appParams == null ? new byte[0] : appParams;
+        byte[] b = new byte[1 + aidBytes.length + 1 + 1 + p.length];
+        int o = 0;
+        b[o++] = (byte) aidBytes.length;
+        System.arraycopy(aidBytes, 0, b, o, aidBytes.length);
+        o += aidBytes.length;
+        b[o++] = 0;
+        b[o++] = (byte) p.length;
+        System.arraycopy(p, 0, b, o, p.length);
+        try {
+            Method m = appletClass.getMethod("install", byte[].class, short.class, byte.class);
+            m.invoke(null, b, (short) 0, (byte) b.length);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("install failed", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        if (applet == null) {
+            throw new IllegalStateException("applet did not register");
+        }
+        powered = true;
+    }
+
+    void register(Applet a, AID id) {
+        if (applet != null) {
+            throw new IllegalStateException("one applet per simulated card");
+        }
+        applet = a;
+        aid = id;
+    }
+
+    public Applet applet() {
+        return applet;
+    }
+
+    Object makeTransient(Object array, byte event) {
+        if (event != 1 && event != 2) {
+            javacard.framework.SystemException.throwIt(javacard.framework.SystemException.ILLEGAL_VALUE);
+        }
+        transients.put(array, event);
+        return array;
+    }
+
+    byte isTransient(Object o) {
+        Byte b = transients.get(o);
+        return b == null ? 0 : b;
+    }
+
+    private Set<Object> transientSet() {
+        return Collections.unmodifiableSet(transients.keySet());
+    }
+
+    private void clearTransients(boolean resetToo) {
+        for (Map.Entry<Object, Byte> e : transients.entrySet()) {
+            if (e.getValue() == 2 || resetToo) {
+                Object a = e.getKey();
+                if (a instanceof byte[]) java.util.Arrays.fill((byte[]) a, (byte) 0);
+                else if (a instanceof short[]) java.util.Arrays.fill((short[]) a, (short) 0);
+                else if (a instanceof boolean[]) java.util.Arrays.fill((boolean[]) a, false);
+                else if (a instanceof Object[]) java.util.Arrays.fill((Object[]) a, null);
+            }
+        }
+    }
+
+    // ---- transactions: the image taken at begin is written back on abort or power loss
+
+    boolean inTransaction() {
+        return transactionImage != null;
+    }
+
+    void beginTransaction() {
+        tearPoint();
+        if (transactionImage != null) {
+            TransactionException.throwIt(TransactionException.IN_PROGRESS);
+        }
+        transactionImage = StateCodec.capture(applet, transientSet());
+    }
+
+    void commitTransaction() {
+        tearPoint();
+        if (transactionImage == null) {
+            TransactionException.throwIt(TransactionException.NOT_IN_PROGRESS);
+        }
+        transactionImage = null;
+    }
+
+    void abortTransaction() {
+        if (transactionImage == null) {
+            TransactionException.throwIt(TransactionException.NOT_IN_PROGRESS);
+        }
+        rollback();
+    }
+
+    private void rollback() {
+        if (transactionImage != null) {
+            StateCodec.restore(applet, transientSet(), transactionImage);
+            transactionImage = null;
+        }
+    }
+
+    // ---- tear injection for power-loss tests
+
+    /** Cuts the power at the n-th atomic step from now (n >= 1); 0 disables. */
+    public void tearAfter(long n) {
+        tearCountdown = n <= 0 ? -1 : n;
+    }
+
+    /** Number of atomic steps counted since the card was created. */
+    public long atomicSteps() {
+        return atomicSteps;
+    }
+
+    void tearPoint() {
+        atomicSteps++;
+        if (tearCountdown > 0 && --tearCountdown == 0) {
+            tearCountdown = -1;
+            throw new PowerLoss();
+        }
+    }
+
+    // ---- power
+
+    public boolean powered() {
+        return powered;
+    }
+
+    public void powerOn() {
+        Jcre.current = this;
+        powered = true;
+    }
+
+    /** Power off or loss: an open transaction rolls back, all transient memory clears, nothing is selected. */
+    public void powerOff() {
+        Jcre.current = this;
+        rollback();
+        clearTransients(true);
+        selected = false;
+        selecting = false;
+        powered = false;
+    }
+
+    public void reset() {
+        powerOff();
+        powerOn();
+    }
+
+    // ---- APDU dispatch
+
+    public byte[] transmit(byte[] command) {
+        Jcre.current = this;
+        if (!powered) {
+            throw new IllegalStateException("card is not powered");
+        }
+        if (!io.load(command)) {
+            return sw(new byte[0], ISO7816.SW_WRONG_LENGTH);
+        }
+        byte[] buf = io.buffer();
+        short status = ISO7816.SW_NO_ERROR;
+        try {
+            boolean isSelect = buf[0] == 0 && buf[1] == ISO7816.INS_SELECT && buf[2] == 0x04;
+            if ((buf[0] & 0x03) != 0 && (buf[0] & 0x80) == 0) {
+                return sw(new byte[0], ISO7816.SW_LOGICAL_CHANNEL_NOT_SUPPORTED);
+            }
+            if (isSelect && matchesAid(command)) {
+                if (selected) {
+                    applet.deselect();
+                }
+                selected = false;
+                clearTransients(false);
+                if (!applet.select()) {
+                    return sw(new byte[0], ISO7816.SW_APPLET_SELECT_FAILED);
+                }
+                selected = true;
+                selecting = true;
+            } else if (!selected) {
+                return sw(new byte[0], isSelect ? ISO7816.SW_FILE_NOT_FOUND : ISO7816.SW_CONDITIONS_NOT_SATISFIED);
+            }
+            applet.process(apdu);
+        } catch (ISOException e) {
+            status = e.getReason();
+        } catch (PowerLoss e) {
+            powerOff();
+            throw e;
+        } catch (CardRuntimeException | ArrayIndexOutOfBoundsException | NullPointerException | ClassCastException
+                 | NegativeArraySizeException | ArithmeticException | SecurityException e) {
+            status = ISO7816.SW_UNKNOWN;
+        } finally {
+            selecting = false;
+        }
+        // A transaction still open when process() returns is aborted by the JCRE.
+        if (transactionImage != null) {
+            rollback();
+        }
+        return sw(io.responseData(), status);
+    }
+
+    private boolean matchesAid(byte[] command) {
+        int lc = command.length > 5 ? command[4] & 0xFF : 0;
+        return lc >= 5 && lc <= 16 && aid != null && command.length >= 5 + lc && aid.partialEquals(command, (short) 5, (byte) lc);
+    }
+
+    private static byte[] sw(byte[] data, short sw) {
+        byte[] r = new byte[data.length + 2];
+        System.arraycopy(data, 0, r, 0, data.length);
+        r[data.length] = (byte) (sw >> 8);
+        r[data.length + 1] = (byte) sw;
+        return r;
+    }
+
+    // ---- persistent image
+
+    public Map<String, Object> persistentImage() {
+        return StateCodec.capture(applet, transientSet());
+    }
+
+    public byte[] encodeImage() {
+        return StateCodec.encode(persistentImage());
+    }
+
+    /** Writes the persistent image atomically (temporary file, then rename). */
+    public void save(Path file) throws IOException {
+        byte[] bytes = encodeImage();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public void load(Path file) throws IOException {
+        Jcre.current = this;
+        StateCodec.restore(applet, transientSet(), StateCodec.decode(Files.readAllBytes(file)));
+    }
+}

@@ -1,0 +1,82 @@
+package simiot.jcre;
+
+import javacard.framework.AID;
+import javacard.framework.APDU;
+import javacard.framework.Applet;
+
+/**
+ * Static entry points used by the javacard.* facade classes. They act on the
+ * card that is currently running (a JVM hosts one card at a time per thread of
+ * control; tests create a new Card per test).
+ */
+public final class Jcre {
+    static Card current;
+
+    private Jcre() {
+    }
+
+    static Card card() {
+        if (current == null) {
+            throw new IllegalStateException("no card is running");
+        }
+        return current;
+    }
+
+    public static ApduIo apduIo() {
+        return card().io;
+    }
+
+    public static APDU currentApdu() {
+        return card().apdu;
+    }
+
+    public static void register(Applet applet, AID aid) {
+        card().register(applet, aid);
+    }
+
+    public static boolean selectingApplet() {
+        return card().selecting;
+    }
+
+    public static AID selectedAid() {
+        Card c = card();
+        return c.selected ? c.aid : null;
+    }
+
+    public static AID lookupAid(byte[] b, short off, byte len) {
+        Card c = card();
+        return c.aid != null && c.aid.equals(b, off, len) ? c.aid : null;
+    }
+
+    public static Object makeTransient(Object array, byte event) {
+        return card().makeTransient(array, event);
+    }
+
+    public static byte isTransient(Object o) {
+        return card().isTransient(o);
+    }
+
+    public static void beginTransaction() {
+        card().beginTransaction();
+    }
+
+    public static void commitTransaction() {
+        card().commitTransaction();
+    }
+
+    public static void abortTransaction() {
+        card().abortTransaction();
+    }
+
+    public static byte transactionDepth() {
+        return (byte) (card().inTransaction() ? 1 : 0);
+    }
+
+    /** One atomic step of the card; a tear test may cut the power here. */
+    public static void tearPoint() {
+        Card c = current;
+        if (c != null) {
+            c.tearPoint();
+        }
+    }
+}
