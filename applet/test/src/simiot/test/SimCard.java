@@ -124,6 +124,12 @@ public final class SimCard {
 
     // ------------------------------------------------------------------ terminal
 
+    /** What the terminal saw last, rebuilt from STATUS: 91xx when a proactive command waits. */
+    public Resp pending() {
+        int len = status()[35] & 0xFF;
+        return new Resp(len == 0 ? new byte[]{(byte) 0x90, 0} : new byte[]{(byte) 0x91, (byte) len});
+    }
+
     /** Fetches and answers proactive commands while the card announces one (91xx). */
     public Resp drain(Resp r) {
         int guard = 0;
