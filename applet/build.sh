@@ -14,6 +14,9 @@ javac -nowarn --release 8 -Xlint:-options -encoding UTF-8 -d "$B/classes/runtime
 javac -nowarn --release 8 -Xlint:-options -encoding UTF-8 -cp "$B/classes/runtime" -d "$B/classes/applet" $(find "$HERE/src" -name '*.java')
 javac -encoding UTF-8 -cp "$B/classes/runtime:$B/classes/applet" -d "$B/classes/host" $(find "$HERE/host/src" -name '*.java')
 
+# The applet must stay inside the Java Card subset, or the CAP converter will refuse it.
+java -cp "$B/classes/host" simiot.tools.SubsetChecker "$HERE/src" >/dev/null
+
 ( cd "$B" && rm -f card-host.jar && printf 'Main-Class: simiot.host.CardHost\n' > manifest.txt \
   && jar cfm card-host.jar manifest.txt -C classes/runtime . -C classes/applet . -C classes/host . )
 

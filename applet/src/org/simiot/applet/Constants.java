@@ -131,6 +131,7 @@ final class Constants {
     static final short DEFAULT_FALLBACK_SECONDS = 300;
     static final short STATUS_SIZE = 58;
     static final short ACK_SIZE = 12;
+    static final short COUNTER_MAX = 0x7FFF;
 
     // ---- v1 packets (seed format)
     static final byte V1_IOT_DATA = (byte) 0x00;

@@ -562,7 +562,7 @@ final class Session {
 
     private void count(short off) {
         short v = Util.getShort(ram, off);
-        if (v != Short.MAX_VALUE) {
+        if (v != Constants.COUNTER_MAX) {
             Util.setShort(ram, off, (short) (v + 1));
         }
     }
