@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace SimIoT.Protocol.Crypto;
@@ -10,60 +9,53 @@ namespace SimIoT.Protocol.Crypto;
 public sealed class AesCmac : IDisposable
 {
     public const int BlockSize = 16;
-    private const int StackLimit = 1280;
 
-    private readonly Aes _aes;
+    private readonly AesBlockCipher _cipher;
     private readonly byte[] _k1 = new byte[BlockSize];
     private readonly byte[] _k2 = new byte[BlockSize];
-    private readonly byte[] _zeroIv = new byte[BlockSize];
 
     public AesCmac(ReadOnlySpan<byte> key)
     {
-        if (key.Length != BlockSize) throw new ArgumentException("AES-128 key must be 16 bytes", nameof(key));
-        _aes = Aes.Create();
-        _aes.Key = key.ToArray();
+        _cipher = new AesBlockCipher(key);
 
         // RFC 4493 §2.3: L = AES(K, 0^128); K1 = L·x, K2 = K1·x in GF(2^128).
         Span<byte> l = stackalloc byte[BlockSize];
-        _aes.EncryptEcb(new byte[BlockSize], l, PaddingMode.None);
+        l.Clear();
+        _cipher.EncryptBlock(l);
         Double(l, _k1);
         Double(_k1, _k2);
         CryptographicOperations.ZeroMemory(l);
     }
-
-    /// <summary>The AES block cipher under this key, for callers that build other modes (CTR) on it.</summary>
-    internal Aes Cipher => _aes;
 
     /// <summary>Computes the full 16-byte MAC, or its first <c>mac.Length</c> bytes when shorter.</summary>
     public void Compute(ReadOnlySpan<byte> message, Span<byte> mac)
     {
         if (mac.Length is 0 or > BlockSize) throw new ArgumentException("MAC length must be 1..16", nameof(mac));
 
-        int blocks = Math.Max(1, (message.Length + BlockSize - 1) / BlockSize);
-        int length = blocks * BlockSize;
-        byte[]? rented = length > StackLimit ? ArrayPool<byte>.Shared.Rent(length * 2) : null;
-        Span<byte> scratch = rented is null ? stackalloc byte[length * 2] : rented.AsSpan(0, length * 2);
-        var input = scratch[..length];
-        var output = scratch[length..];
-
-        message.CopyTo(input);
-        var last = input[(length - BlockSize)..];
-        if (message.Length == length)
+        // CBC-MAC with a zero IV, chained by hand over the block function; the last block is
+        // first mixed with K1 (complete) or 10*-padded and mixed with K2 (incomplete or empty).
+        Span<byte> state = stackalloc byte[BlockSize];
+        state.Clear();
+        int fullBlocksBeforeLast = message.Length == 0 ? 0 : (message.Length - 1) / BlockSize;
+        for (int i = 0; i < fullBlocksBeforeLast; i++)
         {
-            Xor(last, _k1);
+            Xor(state, message.Slice(i * BlockSize, BlockSize));
+            _cipher.EncryptBlock(state);
+        }
+
+        var tail = message[(fullBlocksBeforeLast * BlockSize)..];
+        Xor(state, tail);
+        if (tail.Length == BlockSize)
+        {
+            Xor(state, _k1);
         }
         else
         {
-            // 10* padding of an incomplete (or empty) final block, then K2.
-            input[message.Length..].Clear();
-            input[message.Length] = 0x80;
-            Xor(last, _k2);
+            state[tail.Length] ^= 0x80;
+            Xor(state, _k2);
         }
-
-        // CBC with a zero IV over the prepared blocks: the last ciphertext block is the MAC.
-        _aes.EncryptCbc(input, _zeroIv, output, PaddingMode.None);
-        output.Slice(length - BlockSize, mac.Length).CopyTo(mac);
-        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        _cipher.EncryptBlock(state);
+        state[..mac.Length].CopyTo(mac);
     }
 
     /// <summary>Checks a (possibly truncated) MAC in constant time.</summary>
@@ -75,7 +67,12 @@ public sealed class AesCmac : IDisposable
         return CryptographicOperations.FixedTimeEquals(expected, mac);
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _cipher.Dispose();
+        CryptographicOperations.ZeroMemory(_k1);
+        CryptographicOperations.ZeroMemory(_k2);
+    }
 
     private static void Double(ReadOnlySpan<byte> input, Span<byte> output)
     {
@@ -91,6 +88,6 @@ public sealed class AesCmac : IDisposable
 
     private static void Xor(Span<byte> target, ReadOnlySpan<byte> with)
     {
-        for (int i = 0; i < target.Length; i++) target[i] ^= with[i];
+        for (int i = 0; i < with.Length; i++) target[i] ^= with[i];
     }
 }

@@ -17,8 +17,8 @@ public sealed class ModemKeys : IDisposable
     public static ReadOnlySpan<byte> EncryptDownlinkLabel => "ENCD"u8;
     public static ReadOnlySpan<byte> MacDownlinkLabel => "MACD"u8;
 
-    private readonly Aes _encryptUplink;
-    private readonly Aes _encryptDownlink;
+    private readonly AesBlockCipher _encryptUplink;
+    private readonly AesBlockCipher _encryptDownlink;
     private readonly AesCmac _macUplink;
     private readonly AesCmac _macDownlink;
 
@@ -26,10 +26,10 @@ public sealed class ModemKeys : IDisposable
     {
         if (masterKey.Length != KeyLength) throw new ArgumentException("master key must be 16 bytes", nameof(masterKey));
         ModemId = modemId;
-        _encryptUplink = CreateAes(DeriveKey(masterKey, modemId, EncryptUplinkLabel));
-        _encryptDownlink = CreateAes(DeriveKey(masterKey, modemId, EncryptDownlinkLabel));
-        _macUplink = new AesCmac(DeriveKey(masterKey, modemId, MacUplinkLabel));
-        _macDownlink = new AesCmac(DeriveKey(masterKey, modemId, MacDownlinkLabel));
+        _encryptUplink = WithKey(DeriveKey(masterKey, modemId, EncryptUplinkLabel), k => new AesBlockCipher(k));
+        _encryptDownlink = WithKey(DeriveKey(masterKey, modemId, EncryptDownlinkLabel), k => new AesBlockCipher(k));
+        _macUplink = WithKey(DeriveKey(masterKey, modemId, MacUplinkLabel), k => new AesCmac(k));
+        _macDownlink = WithKey(DeriveKey(masterKey, modemId, MacDownlinkLabel), k => new AesCmac(k));
     }
 
     public ModemId ModemId { get; }
@@ -42,7 +42,7 @@ public sealed class ModemKeys : IDisposable
         return CounterModeKdf.Derive(masterKey, label, context, KeyLength);
     }
 
-    internal Aes EncryptionFor(FrameDirection direction) => direction == FrameDirection.Uplink ? _encryptUplink : _encryptDownlink;
+    internal AesBlockCipher EncryptionFor(FrameDirection direction) => direction == FrameDirection.Uplink ? _encryptUplink : _encryptDownlink;
 
     internal AesCmac MacFor(FrameDirection direction) => direction == FrameDirection.Uplink ? _macUplink : _macDownlink;
 
@@ -54,11 +54,16 @@ public sealed class ModemKeys : IDisposable
         _macDownlink.Dispose();
     }
 
-    private static Aes CreateAes(byte[] key)
+    // The cipher keeps its own copy of the key; ours is wiped as soon as it is handed over.
+    private static T WithKey<T>(byte[] key, Func<byte[], T> create)
     {
-        var aes = Aes.Create();
-        aes.Key = key;
-        CryptographicOperations.ZeroMemory(key);
-        return aes;
+        try
+        {
+            return create(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -99,20 +98,17 @@ public static class SecureFrame
         if (input.IsEmpty) return;
         int blocks = (input.Length + Block - 1) / Block;
         int size = blocks * Block;
-        byte[]? rented = size > 1280 ? ArrayPool<byte>.Shared.Rent(size * 2) : null;
-        Span<byte> scratch = rented is null ? stackalloc byte[size * 2] : rented.AsSpan(0, size * 2);
-        var counters = scratch[..size];
-        var stream = scratch[size..];
+        // Frames are at most 1200 bytes, so the counter blocks always fit on the stack.
+        Span<byte> stream = stackalloc byte[size];
         for (int i = 0; i < blocks; i++)
         {
-            var counter = counters.Slice(i * Block, Block);
+            var counter = stream.Slice(i * Block, Block);
             header.Slice(1, 13).CopyTo(counter);
             counter[13] = 0;
             BinaryPrimitives.WriteUInt16BigEndian(counter[14..], (ushort)i);
         }
-        keys.EncryptionFor(direction).EncryptEcb(counters, stream, PaddingMode.None);
+        keys.EncryptionFor(direction).EncryptBlocks(stream, stream);
         for (int i = 0; i < input.Length; i++) output[i] = (byte)(input[i] ^ stream[i]);
         CryptographicOperations.ZeroMemory(stream);
-        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
     }
 }
