@@ -24,7 +24,7 @@ ensure_apt_packages() {
 
 # Builds the solution once in Release; later calls are cheap when nothing changed.
 dotnet_build() {
-  (cd "$SIMIOT_ROOT" && dotnet build SimIoT.slnx -c Release --nologo -v quiet -clp:ErrorsOnly "$@")
+  (cd "$SIMIOT_ROOT" && dotnet build SimIoT.slnx -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary" "$@")
 }
 
 # Runs a built .NET program from artifacts/, building it first when its sources are newer.
@@ -32,7 +32,11 @@ run_dotnet_tool() {
   local project="$1" dll="$2"; shift 2
   local path="$SIMIOT_ROOT/artifacts/bin/$project/release/$dll"
   if [[ ! -f "$path" ]] || [[ -n "$(find "$SIMIOT_ROOT" -path "$SIMIOT_ROOT/artifacts" -prune -o -newer "$path" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print -quit 2>/dev/null)" ]]; then
-    (cd "$SIMIOT_ROOT" && dotnet build "$(find . -name "$project.csproj" -not -path './artifacts/*' | head -n1)" -c Release --nologo -v quiet -clp:ErrorsOnly >&2) || die "build of $project failed"
+    local buildlog; buildlog="$(mktemp)"
+    if ! (cd "$SIMIOT_ROOT" && dotnet build "$(find . -name "$project.csproj" -not -path './artifacts/*' | head -n1)" -c Release --nologo -v quiet >"$buildlog" 2>&1); then
+      cat "$buildlog" >&2; rm -f "$buildlog"; die "build of $project failed"
+    fi
+    rm -f "$buildlog"
   fi
   exec dotnet "$path" "$@"
 }

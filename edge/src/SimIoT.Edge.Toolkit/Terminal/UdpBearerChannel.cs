@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SimIoT.Edge.Toolkit.Terminal;
+
+/// <summary>
+/// A BIP channel in UDP client mode: one connected socket that sends what the card stores
+/// and receives what the cloud sends back. Using one socket for both keeps the carrier's
+/// NAT binding the cloud answers to.
+/// </summary>
+public sealed class UdpBearerChannel : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<byte[]> _received = new();
+    private readonly MemoryStream _transmit = new();
+    private readonly Task _receiveLoop;
+    private byte[]? _current;
+    private int _currentOffset;
+    private int _dropped;
+
+    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram)
+    {
+        Id = id;
+        Remote = remote;
+        BufferSize = bufferSize;
+        _socket = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Connect(remote);
+        _receiveLoop = ReceiveAsync(onDatagram);
+    }
+
+    public int Id { get; }
+
+    public IPEndPoint Remote { get; }
+
+    public int BufferSize { get; }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    public bool IsOpen => !_stop.IsCancellationRequested;
+
+    /// <summary>Datagrams dropped because the receive buffer was full (the card was not reading).</summary>
+    public int Dropped => _dropped;
+
+    public int FreeTransmitSpace => Math.Max(0, BufferSize - (int)_transmit.Length);
+
+    /// <summary>Bytes the card can still read: the rest of the current datagram plus the queued ones.</summary>
+    public int Available => (_current is null ? 0 : _current.Length - _currentOffset) + _received.Sum(d => d.Length);
+
+    /// <summary>Stores channel data; when <paramref name="sendNow"/>, everything stored goes out as one datagram.</summary>
+    public async Task<bool> WriteAsync(ReadOnlyMemory<byte> data, bool sendNow, CancellationToken cancellationToken)
+    {
+        if (data.Length > FreeTransmitSpace) return false;
+        _transmit.Write(data.Span);
+        if (sendNow)
+        {
+            var datagram = _transmit.ToArray();
+            _transmit.SetLength(0);
+            await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> bytes, within one datagram at a time so the card can tell them apart.</summary>
+    public byte[] Read(int max)
+    {
+        if (_current is null || _currentOffset >= _current.Length)
+        {
+            _current = _received.TryDequeue(out var next) ? next : null;
+            _currentOffset = 0;
+        }
+        if (_current is null) return [];
+        int count = Math.Min(max, _current.Length - _currentOffset);
+        var chunk = _current.AsSpan(_currentOffset, count).ToArray();
+        _currentOffset += count;
+        return chunk;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        try
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveAsync(Action<UdpBearerChannel> onDatagram)
+    {
+        var buffer = new byte[65536];
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable from a cloud that is down surfaces here; the channel stays open.
+                continue;
+            }
+            if (Available + length > BufferSize)
+            {
+                Interlocked.Increment(ref _dropped);
+                continue;
+            }
+            _received.Enqueue(buffer.AsSpan(0, length).ToArray());
+            onDatagram(this);
+        }
+    }
+}

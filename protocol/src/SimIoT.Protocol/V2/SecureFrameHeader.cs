@@ -1,0 +1,7 @@
+namespace SimIoT.Protocol.V2;
+
+/// <summary>The clear part of a v2 frame: enough to find the modem's keys before anything is verified.</summary>
+public readonly record struct SecureFrameHeader(FrameKind Kind, ModemId ModemId, uint Sequence, int PayloadLength)
+{
+    public FrameDirection Direction => SecureFrame.DirectionOf(Kind);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# ./simiot proto: the protocol inspector (protocol/src/SimIoT.Protocol.Cli).
+set -euo pipefail
+source "$SIMIOT_ROOT/scripts/lib.sh"
+
+if [[ $# -eq 0 ]]; then set -- --help; fi
+case "${1:-}" in
+  -h|--help)
+    cat <<'USAGE'
+Usage: ./simiot proto decode HEX [--key MASTERKEY]
+       ./simiot proto encode JSON [--key MASTERKEY]
+
+Decodes a datagram (v1 seed packet or v2 secure frame) from hex and prints one
+JSON object, or encodes such a JSON object and prints lowercase hex. A v2
+frame's payload is shown or built only with the modem's master key.
+Invalid input: exit status 2 and one line on stderr.
+
+Examples:
+  ./simiot proto decode 1020
+  ./simiot proto encode '{"flow":"carrier-switch","topic":"ack","status":"NACK","carrier":"AT&T"}'
+
+Run './simiot proto decode --help' for the details of a subcommand.
+USAGE
+    exit 0 ;;
+esac
+run_dotnet_tool SimIoT.Protocol.Cli simiot-proto.dll "$@"
