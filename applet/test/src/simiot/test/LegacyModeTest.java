@@ -12,12 +12,12 @@ class LegacyModeTest {
     void readingsBecomeV1IotDataDatagrams() {
         SimCard c = new SimCard();
         c.startSession(true);
-        byte[] r1 = SimCard.reading(1, "57eab5d280007890", Hex.b("0000002a"));
-        byte[] r2 = SimCard.reading(3, "57eab5d280007890", Hex.b("00000960"));
+        byte[] r1 = SimCard.reading(1, "57eaaba800078900", Hex.b("0000002a"));
+        byte[] r2 = SimCard.reading(3, "57eaaba800078900", Hex.b("00000960"));
         c.submit(Hex.cat(r1, r2)).expect(0x9000);
         assertEquals(2, c.sent.size());
         // docs/protocol.md example: IoT Data, device 1, 2026-11-24T10:00:00.123456, data 42
-        assertEquals("00000000" + "0157eab5d2800078900400" + "00002a", Hex.s(c.sent.get(0)));
+        assertEquals("00" + "00000001" + "57eaaba800078900" + "04" + "0000002a", Hex.s(c.sent.get(0)));
         assertEquals("00" + Hex.s(r2), Hex.s(c.sent.get(1)));
         c.send("80D00000").expect(0x6700);
     }

@@ -24,7 +24,9 @@ public final class SimCard {
     public static final String PROFILE = "FFFFFFFF1F0F0000000000" + "1F" + "43000000" + "03";
 
     public final Card card = new Card();
-    public final RefV2 ref = new RefV2(MASTER_KEY, MODEM_ID);
+    public final byte[] masterKey;
+    public final byte[] modemId;
+    public final RefV2 ref;
 
     /** Proactive commands seen by the terminal, in order, as "TYPE:QUALIFIER" names. */
     public final List<String> proactiveLog = new ArrayList<>();
@@ -44,6 +46,13 @@ public final class SimCard {
     }
 
     public SimCard(byte[] adminKeyParam) {
+        this(adminKeyParam, MASTER_KEY, MODEM_ID);
+    }
+
+    public SimCard(byte[] adminKeyParam, byte[] masterKey, byte[] modemId) {
+        this.masterKey = masterKey.clone();
+        this.modemId = modemId.clone();
+        ref = new RefV2(masterKey, modemId);
         card.install(SimIotApplet.class, Hex.b(AID_HEX), adminKeyParam);
         card.powerOn();
     }
@@ -102,8 +111,8 @@ public final class SimCard {
     public void personalise(boolean legacy) {
         select();
         authenticate(TRANSPORT_KEY);
-        put(0x01, Hex.s(MODEM_ID), 0x9000);
-        put(0x02, Hex.s(MASTER_KEY), 0x9000);
+        put(0x01, Hex.s(modemId), 0x9000);
+        put(0x02, Hex.s(masterKey), 0x9000);
         put(0x03, "210A0000011388", 0x9000);
         put(0x04, "0007", 0x9000);
         put(0x05, "00", 0x9000);
@@ -236,7 +245,7 @@ public final class SimCard {
                 Hex.b(dtsHex), new byte[]{(byte) data.length}, data);
     }
 
-    public static final String TS = "57eab5d280007890";
+    public static final String TS = "57eaaba800078900";
 
     public static int u16(byte[] b, int off) {
         return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
