@@ -46,7 +46,10 @@ final class Proactive {
         if (n >= Constants.QUEUE_SIZE) {
             return false;
         }
-        Util.arrayCopyNonAtomic(ram, Constants.R_QUEUE, ram, (short) (Constants.R_QUEUE + 1), n);
+        // shift up by hand: an overlapping copy towards higher offsets is not safe on every card
+        for (short i = n; i > 0; i--) {
+            ram[(short) (Constants.R_QUEUE + i)] = ram[(short) (Constants.R_QUEUE + i - 1)];
+        }
         ram[Constants.R_QUEUE] = code;
         ram[Constants.R_QUEUE_COUNT] = (byte) (n + 1);
         return true;

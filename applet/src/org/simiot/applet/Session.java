@@ -243,9 +243,14 @@ final class Session {
             ISOException.throwIt(Constants.SW_REFERENCED_DATA_NOT_FOUND);
         }
         byte[] buf = apdu.getBuffer();
+        short le = apdu.setOutgoing();
+        if (le < Constants.ACK_SIZE) {
+            ISOException.throwIt((short) (ISO7816.SW_CORRECT_LENGTH_00 | Constants.ACK_SIZE));
+        }
         Util.arrayCopyNonAtomic(ram, Constants.R_ACK, buf, (short) 0, Constants.ACK_SIZE);
         ram[Constants.R_ACK_VALID] = 0;
-        apdu.setOutgoingAndSend((short) 0, Constants.ACK_SIZE);
+        apdu.setOutgoingLength(Constants.ACK_SIZE);
+        apdu.sendBytes((short) 0, Constants.ACK_SIZE);
     }
 
     /** Writes the session part of the status record (counters, sequences, toolkit state). */

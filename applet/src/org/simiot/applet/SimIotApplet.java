@@ -316,6 +316,11 @@ public final class SimIotApplet extends Applet {
         Util.arrayCopyNonAtomic(s, Constants.P_FALLBACK_SECONDS, buf, (short) 36, (short) 2);
         buf[38] = s[Constants.P_ADMIN_TRIES];
         Util.arrayCopyNonAtomic(s, Constants.P_ENDPOINT, buf, (short) 39, Constants.ENDPOINT_SIZE);
-        apdu.setOutgoingAndSend((short) 0, Constants.STATUS_SIZE);
+        short le = apdu.setOutgoing();
+        if (le < Constants.STATUS_SIZE) {
+            ISOException.throwIt((short) (ISO7816.SW_CORRECT_LENGTH_00 | Constants.STATUS_SIZE));
+        }
+        apdu.setOutgoingLength(Constants.STATUS_SIZE);
+        apdu.sendBytes((short) 0, Constants.STATUS_SIZE);
     }
 }

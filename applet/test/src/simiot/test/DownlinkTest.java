@@ -142,6 +142,7 @@ class DownlinkTest {
         c.deliver(forged).expect(0x9000);
         c.send("80A200000C").expect(0x6A88);
         c.deliver(c.ref.seal(2, 1, Hex.b("000000030000000000000003"))).expect(0x9000);
+        c.send("80A2000008").expect(0x6C0C);
         assertEquals("000000030000000000000003", Hex.s(c.send("80A200000C").expect(0x9000).data));
         c.send("80A2010000").expect(0x6A86);
     }

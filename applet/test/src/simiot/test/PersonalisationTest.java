@@ -44,6 +44,8 @@ class PersonalisationTest {
             "80DA010100, 6A86",         // PUT DATA with P1
             "0084000110, 6A86",         // GET CHALLENGE with P2
             "0084000008, 6C10",         // challenge asks for 16 bytes
+            "80CA000010, 6C3A",         // the status record is 58 bytes
+            "80A2000008, 6A88",         // no acknowledgement waiting
             "80CA00000300, 6700",       // Lc does not match the data
             "00A4040000, 6A82",         // SELECT that selects nothing
             "80DA000100, 6982",         // PUT DATA without authentication
