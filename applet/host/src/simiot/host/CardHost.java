@@ -30,6 +30,8 @@ public final class CardHost {
     private final boolean traceApdus;
     private final Card card = new Card();
     private byte[] lastSaved;
+    private volatile boolean stopping;
+    private volatile Socket socket;
 
     CardHost(String host, int port, Path state, boolean traceApdus) {
         this.host = host;
@@ -94,8 +96,9 @@ public final class CardHost {
     void serve() throws InterruptedException {
         long backoff = 500;
         boolean announced = false;
-        while (true) {
+        while (!stopping) {
             try (Socket s = new Socket()) {
+                socket = s;
                 s.connect(new InetSocketAddress(host, port), 2000);
                 s.setTcpNoDelay(true);
                 log("connected to vpcd at " + host + ":" + port);
@@ -116,8 +119,25 @@ public final class CardHost {
             } catch (IOException e) {
                 log("cannot save state: " + e.getMessage());
             }
+            if (stopping) {
+                break;
+            }
             Thread.sleep(backoff);
             backoff = Math.min(backoff * 2, 5000);
+        }
+        log("stopped");
+    }
+
+    /** Ends serve(): the card leaves the reader as if pulled. */
+    void stop() {
+        stopping = true;
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing is all we want
+            }
         }
     }
 

@@ -68,7 +68,7 @@ public final class Card {
 
     /** Installs the applet as the JCRE would: static install(bArray, bOffset, bLength) with GP-style parameters. */
     public void install(Class<? extends Applet> appletClass, byte[] aidBytes, byte[] appParams) {
-        Jcre.current = this;
+        Jcre.enter(this);
         byte[] p = appParams == null ? new byte[0] : appParams;
         byte[] b = new byte[1 + aidBytes.length + 1 + 1 + p.length];
         int o = 0;
@@ -196,13 +196,13 @@ public final class Card {
     }
 
     public void powerOn() {
-        Jcre.current = this;
+        Jcre.enter(this);
         powered = true;
     }
 
     /** Power off or loss: an open transaction rolls back, all transient memory clears, nothing is selected. */
     public void powerOff() {
-        Jcre.current = this;
+        Jcre.enter(this);
         rollback();
         clearTransients(true);
         selected = false;
@@ -218,7 +218,7 @@ public final class Card {
     // ---- APDU dispatch
 
     public byte[] transmit(byte[] command) {
-        Jcre.current = this;
+        Jcre.enter(this);
         if (!powered) {
             throw new IllegalStateException("card is not powered");
         }
@@ -297,7 +297,7 @@ public final class Card {
     }
 
     public void load(Path file) throws IOException {
-        Jcre.current = this;
+        Jcre.enter(this);
         StateCodec.restore(applet, transientSet(), StateCodec.decode(Files.readAllBytes(file)));
     }
 }

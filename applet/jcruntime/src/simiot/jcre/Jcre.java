@@ -10,16 +10,22 @@ import javacard.framework.Applet;
  * control; tests create a new Card per test).
  */
 public final class Jcre {
-    static Card current;
+    /** Per thread, so that several simulated cards can run in one JVM (tests, a host per slot). */
+    private static final ThreadLocal<Card> CURRENT = new ThreadLocal<>();
 
     private Jcre() {
     }
 
+    static void enter(Card c) {
+        CURRENT.set(c);
+    }
+
     static Card card() {
-        if (current == null) {
-            throw new IllegalStateException("no card is running");
+        Card c = CURRENT.get();
+        if (c == null) {
+            throw new IllegalStateException("no card is running on this thread");
         }
-        return current;
+        return c;
     }
 
     public static ApduIo apduIo() {
@@ -74,7 +80,7 @@ public final class Jcre {
 
     /** One atomic step of the card; a tear test may cut the power here. */
     public static void tearPoint() {
-        Card c = current;
+        Card c = CURRENT.get();
         if (c != null) {
             c.tearPoint();
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * opensc-tool as the client. Starts the rig when it is not up (and stops it
  * again); fails, never skips, when pcscd or the card cannot run.
  */
-class PcscRigTest {
+public class PcscRigTest {
     static final String READER = "Virtual PCD 00 00";
 
     static Path root() {
@@ -65,6 +65,21 @@ class PcscRigTest {
             r.add(m.group(1) + m.group(2) + " " + data);
         }
         return r;
+    }
+
+    /** Brings the rig up for the rest of this JVM when it was down (other PC/SC tests share it). */
+    public static synchronized void ensureRigUp() throws Exception {
+        if (run(rig("status"), 30).contains("card present")) {
+            return;
+        }
+        run(rig("up", "--timeout", "60"), 120);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                run(rig("down"), 60);
+            } catch (Exception | AssertionError e) {
+                System.err.println("rig down failed: " + e);
+            }
+        }));
     }
 
     @Test

@@ -82,12 +82,17 @@ public final class SimCard {
     }
 
     public Resp send(String hex) {
-        return new Resp(card.transmit(Hex.b(hex)));
+        return send(Hex.b(hex));
     }
 
     public Resp send(byte[] apdu) {
-        return new Resp(card.transmit(apdu));
+        byte[] r = card.transmit(apdu);
+        if (TRACE) System.out.println("> " + Hex.s(apdu).toUpperCase() + "\n< " + Hex.s(r).toUpperCase());
+        return new Resp(r);
     }
+
+    /** -Dsimiot.trace=true prints every APDU exchange (used to write docs/applet.md). */
+    static final boolean TRACE = Boolean.getBoolean("simiot.trace");
 
     public static String apdu(String header, byte[] data) {
         return header + String.format("%02X", data.length) + Hex.s(data);

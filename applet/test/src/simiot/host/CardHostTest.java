@@ -36,13 +36,16 @@ class CardHostTest {
     @Test
     void servesVpcdReconnectsAndKeepsItsMemory(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("card.bin");
+        CardHost host;
+        Thread t;
         try (ServerSocket vpcd = new ServerSocket(0)) {
             vpcd.setSoTimeout(20000);
-            CardHost host = new CardHost("127.0.0.1", vpcd.getLocalPort(), state, true);
+            host = new CardHost("127.0.0.1", vpcd.getLocalPort(), state, true);
             host.start(null);
-            Thread t = new Thread(() -> {
+            final CardHost h = host;
+            t = new Thread(() -> {
                 try {
-                    host.serve();
+                    h.serve();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -74,6 +77,8 @@ class CardHostTest {
                 assertEquals("6985", Hex.s(exchange(in, out, "80CA000000")), "nothing selected after reset");
             }
         }
+        host.stop();
+        t.join(10000);
         assertTrue(Files.size(state) > 0);
         // a new host process on the same file sees the same card
         CardHost again = new CardHost("127.0.0.1", 1, state, false);
