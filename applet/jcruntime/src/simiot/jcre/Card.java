@@ -14,7 +14,6 @@ import java.util.Set;
 import javacard.framework.AID;
 import javacard.framework.APDU;
 import javacard.framework.Applet;
-import javacard.framework.CardRuntimeException;
 import javacard.framework.ISO7816;
 import javacard.framework.ISOException;
 import javacard.framework.TransactionException;
@@ -252,8 +251,8 @@ public final class Card {
         } catch (PowerLoss e) {
             powerOff();
             throw e;
-        } catch (CardRuntimeException | ArrayIndexOutOfBoundsException | NullPointerException | ClassCastException
-                 | NegativeArraySizeException | ArithmeticException | SecurityException e) {
+        } catch (RuntimeException e) {
+            // Any exception the applet lets escape ends the command with 6F00, as on a card.
             status = ISO7816.SW_UNKNOWN;
         } finally {
             selecting = false;
