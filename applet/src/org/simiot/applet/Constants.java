@@ -116,6 +116,7 @@ final class Constants {
     static final byte Q_REFRESH = 5;
     static final byte Q_TIMER_START = 6;
     static final byte Q_TIMER_STOP = 7;
+    static final byte Q_EVENT_LIST = 8;
 
     // ---- sizes
     static final short PROACTIVE_SIZE = 256;
@@ -186,6 +187,7 @@ final class Constants {
     static final byte TAG_MASK = 0x7F;
 
     static final byte CMD_REFRESH = 0x01;
+    static final byte CMD_SET_UP_EVENT_LIST = 0x05;
     static final byte CMD_TIMER_MANAGEMENT = 0x27;
     static final byte CMD_OPEN_CHANNEL = 0x40;
     static final byte CMD_CLOSE_CHANNEL = 0x41;

@@ -47,6 +47,8 @@ final class Session {
             return; // no session: the card stays a plain card for this terminal
         }
         ram[Constants.R_SESSION] = 1;
+        // A terminal only reports the events in the card's current event list (TS 102 223 6.4.16).
+        pro.push(Constants.Q_EVENT_LIST);
         pro.push(Constants.Q_OPEN);
         if (store.state[Constants.P_FALLBACK_ARMED] != 0) {
             pro.push(Constants.Q_TIMER_START); // the terminal lost its timer with the reset
@@ -330,6 +332,13 @@ final class Session {
             } else if (head == Constants.Q_REFRESH) {
                 short o = pro.begin(Constants.CMD_REFRESH, Constants.QUAL_REFRESH_NAA_INIT, Constants.DEV_TERMINAL);
                 pro.finish(o, Constants.Q_REFRESH, false);
+            } else if (head == Constants.Q_EVENT_LIST) {
+                byte[] c = pro.buffer();
+                short o = pro.begin(Constants.CMD_SET_UP_EVENT_LIST, (byte) 0, Constants.DEV_TERMINAL);
+                o = pro.tagLength(o, (byte) (Constants.TAG_EVENT_LIST | Constants.CR), (short) 2);
+                c[o++] = Constants.EVENT_DATA_AVAILABLE;
+                c[o++] = Constants.EVENT_CHANNEL_STATUS;
+                pro.finish(o, Constants.Q_EVENT_LIST, false);
             } else if (head == Constants.Q_TIMER_START || head == Constants.Q_TIMER_STOP) {
                 buildTimer(head == Constants.Q_TIMER_START);
             } else {

@@ -69,10 +69,12 @@ class PcscSessionTest {
                 ok(ch, "80DA000307217F0000011771", 0x9000);
                 ok(ch, "80DA0004020007", 0x9000);
                 ok(ch, "80DA00FF", 0x9000);
-                ok(ch, SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)), 0x911E);
+                ok(ch, SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)), 0x910F);
+                assertEquals("d00d8103010500820281829902090a", Hex.s(ok(ch, "801200000F", 0x9000).getData()));
+                ok(ch, "801400000C810301050082028281830100", 0x911E);
                 byte[] open = ok(ch, "801200001E", 0x9000).getData();
                 assertTrue(Hex.s(open).endsWith("3c030117713e05217f000001"), Hex.s(open));
-                ok(ch, "801400001781030140018202828183010038028100350103390205DC", 0x9000);
+                ok(ch, "801400001781030240018202828183010038028100350103390205DC", 0x9000);
                 byte[] reading = SimCard.reading(3, SimCard.TS, Hex.b("00000926"));
                 ResponseAPDU r = ok(ch, SimCard.apdu("80D00000", reading), 0x9100 | (2 + 9 + 2 + 22 + 18));
                 byte[] send = ok(ch, String.format("80120000%02X", r.getSW2()), 0x9000).getData();
@@ -80,7 +82,7 @@ class PcscSessionTest {
                 RefV2.Opened f = new RefV2(SimCard.MASTER_KEY, SimCard.MODEM_ID).open(frame);
                 assertEquals(1, f.seq);
                 assertArrayEquals(Hex.cat(new byte[]{0}, reading), f.plain);
-                ok(ch, "801400000F810302430182028281830100B701FF", 0x9000);
+                ok(ch, "801400000F810303430182028281830100B701FF", 0x9000);
             } finally {
                 card.disconnect(true);
             }

@@ -63,7 +63,7 @@ class FallbackTest {
         c.proactiveLog.clear();
         c.select();
         c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)))).expect(0x9000);
-        assertEquals(List.of("OPEN:1", "TIMER:0"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1", "TIMER:0"), c.proactiveLog);
         assertEquals(1, c.status()[10]);
         c.drain(c.send(EXPIRY)).expect(0x9000);
         assertEquals(0, c.status()[10]);

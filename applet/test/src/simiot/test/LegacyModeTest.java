@@ -37,6 +37,6 @@ class LegacyModeTest {
         c.deliver(c.ref.seal(3, 1, Hex.b("000000071010"))).expect(0x9000);
         assertEquals(2, SimCard.u16(c.status(), 26), "malformed v1 and a v2 frame are counted");
         assertEquals(3, c.sent.size());
-        assertEquals(List.of("OPEN:1"), c.proactiveLog.subList(0, 1));
+        assertEquals(List.of("EVENTS:0", "OPEN:1"), c.proactiveLog.subList(0, 2));
     }
 }

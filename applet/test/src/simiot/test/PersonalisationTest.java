@@ -172,7 +172,7 @@ class PersonalisationTest {
         c.put(0x04, "0001", 0x9000);
         c.put(0xFF, "", 0x9000);
         c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))));
-        String open = Hex.s(c.proactiveRaw.get(0));
+        String open = Hex.s(c.proactiveRaw.get(1));
         assertTrue(open.endsWith("3c0301177a" + "3e1157200107f8000000000000000000000001"), open);
     }
 }

@@ -222,6 +222,7 @@ public final class SimCard {
     static String name(int type) {
         switch (type) {
             case 0x01: return "REFRESH";
+            case 0x05: return "EVENTS";
             case 0x27: return "TIMER";
             case 0x40: return "OPEN";
             case 0x41: return "CLOSE";

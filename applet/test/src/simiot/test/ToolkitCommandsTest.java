@@ -36,16 +36,17 @@ class ToolkitCommandsTest {
     void fetchReturnsTheSameCommandUntilItsTerminalResponse() {
         SimCard c = new SimCard();
         c.personalise(false);
-        c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))).expect(0x911E);
+        c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))).expect(0x910F);
+        c.answer(c.send("801200000F").expect(0x9000).data).expect(0x911E); // SET UP EVENT LIST done
         c.send("8012000010").expect(0x6C1E);
         byte[] a = c.send("801200001E").expect(0x9000).data;
         byte[] b = c.send("8012000000").expect(0x9000).data;
         assertArrayEquals(a, b);
         c.send("801400000C8103FF400182028281830100").expect(0x6A80); // wrong command number
-        c.send("80140000088103014001820282").expect(0x6A80);       // no Result
+        c.send("80140000088103024001820282").expect(0x6A80);       // no Result
         c.send("80140000").expect(0x6700);
-        c.send("8014000010810301400182028281830100" + "38028100").expect(0x9000);
-        c.send("8014000010810301400182028281830100" + "38028100").expect(0x6985); // nothing outstanding
+        c.send("8014000010810302400182028281830100" + "38028100").expect(0x9000);
+        c.send("8014000010810302400182028281830100" + "38028100").expect(0x6985); // nothing outstanding
         assertEquals(1, c.status()[33]);
     }
 
@@ -57,7 +58,7 @@ class ToolkitCommandsTest {
         c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)))).expect(0x9000);
         assertEquals(0, c.status()[33], "no channel");
         c.submit(SimCard.reading(1, SimCard.TS, Hex.b("00000001"))).expect(0x9000);
-        assertEquals(List.of("OPEN:1", "OPEN:1"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1", "OPEN:1"), c.proactiveLog);
         byte[] st = c.status();
         assertEquals(1, SimCard.u16(st, 30), "dropped");
         assertEquals(0, c.sent.size());
@@ -72,7 +73,7 @@ class ToolkitCommandsTest {
         c.send("80C200000DD60B99010A82028281B8020105").expect(0x9000);
         assertEquals(0, c.status()[33]);
         c.submit(SimCard.reading(2, SimCard.TS, Hex.b("00000001"))).expect(0x9000);
-        assertEquals(List.of("OPEN:1", "OPEN:1", "SEND:1"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1", "OPEN:1", "SEND:1"), c.proactiveLog);
         assertEquals(1, c.sent.size());
     }
 
@@ -141,7 +142,7 @@ class ToolkitCommandsTest {
         for (int i = 0; i < 6; i++) batch = Hex.cat(batch, SimCard.reading(i, SimCard.TS, new byte[24]));
         assertEquals(222, batch.length);
         c.submit(batch).expect(0x9000);
-        assertEquals(List.of("OPEN:1", "SEND:0", "SEND:1"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1", "SEND:0", "SEND:1"), c.proactiveLog);
         byte[] frame = c.sent.get(0);
         assertEquals(22 + 222 + 6, frame.length);
         assertEquals(6 * 38, c.ref.open(frame).plain.length);

@@ -15,11 +15,14 @@ class ToolkitSessionTest {
     void terminalProfileOpensTheChannelWithTheWorkedExampleBytes() {
         SimCard c = new SimCard();
         c.personalise(false);
-        SimCard.Resp r = c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))).expect(0x911E);
+        c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))).expect(0x910F);
+        // first the event list, so that the terminal reports data available and channel status
+        assertEquals("d00d810301050082028182990209" + "0a", Hex.s(c.send("801200000F").expect(0x9000).data));
+        c.send("801400000C810301050082028281830100").expect(0x911E);
         SimCard.Resp open = c.send("801200001E").expect(0x9000);
-        // protocol-facts 1.7 step 1: UDP to 10.0.0.1:5000, default bearer, buffer 1500
-        assertEquals("d01c8103014001820281823501033902 05dc3c030113883e05210a000001".replace(" ", ""), Hex.s(open.data));
-        c.send("80140000178103014001820282818301003802810035010339020 5DC".replace(" ", "")).expect(0x9000);
+        // protocol-facts 1.7 step 1: UDP to 10.0.0.1:5000, default bearer, buffer 1500 (command number 2 here)
+        assertEquals("d01c8103024001820281823501033902 05dc3c030113883e05210a000001".replace(" ", ""), Hex.s(open.data));
+        c.send("80140000178103024001820282818301003802810035010339020 5DC".replace(" ", "")).expect(0x9000);
         byte[] st = c.status();
         assertEquals(1, st[32], "session active");
         assertEquals(1, st[33], "channel id");
@@ -29,13 +32,13 @@ class ToolkitSessionTest {
     void fullSessionUplinkDownlinkSwitchRefreshResult() {
         SimCard c = new SimCard();
         c.startSession(false);
-        assertEquals(List.of("OPEN:1"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1"), c.proactiveLog);
 
         // uplink: two readings become one kind-01 frame sent with SEND DATA (send immediately)
         byte[] r1 = SimCard.reading(1, SimCard.TS, Hex.b("0000002a000000010000ffff"));
         byte[] r2 = SimCard.reading(3, SimCard.TS, Hex.b("00000960"));
         c.submit(Hex.cat(r1, r2)).expect(0x9000);
-        assertEquals("SEND:1", c.proactiveLog.get(1));
+        assertEquals("SEND:1", c.proactiveLog.get(2));
         assertEquals(1, c.sent.size());
         RefV2.Opened up = c.ref.open(c.sent.get(0));
         assertEquals(1, up.kind);
@@ -45,7 +48,7 @@ class ToolkitSessionTest {
         // downlink: Perform Verizon, command id 7
         byte[] perform = c.ref.seal(3, 1, Hex.b("00000007" + "1020"));
         c.deliver(perform).expect(0x9000);
-        assertEquals(List.of("OPEN:1", "SEND:1", "RECEIVE:0", "CLOSE:0", "REFRESH:3", "OPEN:1", "SEND:1", "TIMER:0"), c.proactiveLog);
+        assertEquals(List.of("EVENTS:0", "OPEN:1", "SEND:1", "RECEIVE:0", "CLOSE:0", "REFRESH:3", "OPEN:1", "SEND:1", "TIMER:0"), c.proactiveLog);
         byte[] st = c.status();
         assertEquals(2, st[10], "carrier is Verizon");
         assertEquals(0, st[11], "previous carrier AT&T");
