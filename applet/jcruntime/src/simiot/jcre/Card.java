@@ -295,6 +295,12 @@ public final class Card {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Writes a persistent image (as from persistentImage()) back into the card, as load() does from a file. */
+    public void restoreImage(Map<String, Object> image) {
+        Jcre.enter(this);
+        StateCodec.restore(applet, transientSet(), image);
+    }
+
     public void load(Path file) throws IOException {
         Jcre.enter(this);
         StateCodec.restore(applet, transientSet(), StateCodec.decode(Files.readAllBytes(file)));

@@ -141,7 +141,7 @@ class PersonalisationTest {
         c.put(0x03, "210A0000011388", 0x9000);
         c.put(0xFF, "", 0x6985);
         c.put(0x04, "0003", 0x9000);
-        c.put(0xFF, "", 0x9000);
+        c.send("80DA00FF00").expect(0x9000); // LOCK as a case 2 APDU (Le 00), as the edge sends an empty PUT DATA
         byte[] st = c.status();
         assertEquals(0x1F, st[1] & 0x3F);
         assertEquals("00000000000004d2", Hex.s(java.util.Arrays.copyOfRange(st, 2, 10)));

@@ -132,6 +132,28 @@ class ToolkitCommandsTest {
         assertEquals(1, f.kind);
         assertEquals(0, f.plain.length);
         assertEquals(22, c.sent.get(0).length);
+        c.submit(new byte[0]);
+        c.drain(c.send("80D0000000")).expect(0x9000); // the same as a case 2 APDU (Le 00), as the edge sends it
+        assertEquals(3, c.ref.open(c.sent.get(2)).seq);
+        assertEquals(0, c.ref.open(c.sent.get(2)).plain.length);
+    }
+
+    @Test
+    void uplinkSequenceExhaustionRefusesToSend() {
+        SimCard c = new SimCard();
+        c.startSession(false);
+        java.util.Map<String, Object> image = c.card.persistentImage();
+        String path = image.keySet().stream().filter(k -> k.endsWith("store.state")).findFirst().orElseThrow();
+        byte[] state = ((byte[]) image.get(path)).clone();
+        System.arraycopy(Hex.b("fffffff0"), 0, state, 9, 4); // P_SEQ_LIMIT
+        image.put(path, state);
+        c.card.restoreImage(image);
+        c.card.reset();
+        c.select();
+        c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))));
+        c.send("80D00000").expect(0x6985);
+        assertEquals(0, c.sent.size());
+        assertEquals(0xfffffff0L, SimCard.u32(c.status(), 14));
     }
 
     @Test
