@@ -85,7 +85,13 @@ public sealed class PcscTransport : IApduTransport
 
         try
         {
-            return _card!.Transmit(apdu);
+            var response = _card!.Transmit(apdu);
+            if (response.Length >= 2) return response;
+            // vpcd reports a card pulled mid-command as success with an empty answer; a real reader
+            // cannot return fewer than SW1 SW2 either, so the card is treated as gone.
+            _logger.LogWarning("Card in {Reader} answered {Length} bytes without a status word; treating it as removed", _card.Reader, response.Length);
+            Drop();
+            throw new CardRemovedException("the card answered without a status word (removed mid-exchange)");
         }
         catch (PcscException e) when (e.Error == PcscError.ResetCard)
         {
@@ -98,11 +104,16 @@ public sealed class PcscTransport : IApduTransport
         catch (PcscException e) when (e.IsCardGone)
         {
             _logger.LogWarning("Card in {Reader} went away: {Reason}", _card!.Reader, e.Message);
-            _card.Dispose();
-            _card = null;
-            _atr = [];
+            Drop();
             throw new CardRemovedException("the card was removed", e);
         }
+    }
+
+    private void Drop()
+    {
+        _card?.Disconnect(reset: false);
+        _card = null;
+        _atr = [];
     }
 
     public void Dispose()

@@ -82,6 +82,25 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     }
 
     [Fact]
+    public void A_card_pulled_mid_exchange_is_a_CardRemovedException_and_the_next_card_works()
+    {
+        VirtualCard? first = null;
+        first = Track(VirtualCard.Insert(pcscd.Port, apdu =>
+        {
+            // Pulled while the command is in flight: the connection closes before any answer.
+            if (Convert.ToHexString(apdu) == "80AA000000") first!.Remove();
+            return ScriptedCard.Answer(apdu);
+        }));
+        using var channel = new CardChannel(new PcscTransport(pcscd.ReaderName) { CardWaitTimeout = Wait });
+        Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
+        Assert.Throws<CardRemovedException>(() => channel.Transmit(Convert.FromHexString("80AA000000")));
+
+        WaitForReaderEmpty();
+        Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
+    }
+
+    [Fact]
     public void No_card_within_the_wait_is_a_CardRemovedException()
     {
         using var context = PcscContext.Establish();
