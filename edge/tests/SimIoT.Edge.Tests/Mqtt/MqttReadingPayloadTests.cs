@@ -27,6 +27,15 @@ public class MqttReadingPayloadTests
     }
 
     [Fact]
+    public void The_example_in_docs_mqtt_md_decodes()
+    {
+        byte[] payload = Convert.FromHexString("0100064BF535AF100000000866");
+        Assert.True(MqttReadingPayload.TryDecode("simiot/hall/temp", payload, Arrival, DeviceCatalog.Default, out var reading, out _));
+        Assert.Equal(new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc), reading.TimestampUtc);
+        Assert.Equal([2150], reading.Values);
+    }
+
+    [Fact]
     public void Json_payload_and_zero_timestamp_stamps_on_arrival()
     {
         Assert.True(MqttReadingPayload.TryDecode("simiot/esp32/temp", Encoding.UTF8.GetBytes("{\"v\":[2150]}"), Arrival, DeviceCatalog.Default, out var reading, out _));
