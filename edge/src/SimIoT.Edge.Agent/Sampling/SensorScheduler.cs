@@ -120,7 +120,9 @@ public sealed class SensorScheduler
             try
             {
                 if (_options.IdentityCheckEvery > 0 && count > 0 && count % _options.IdentityCheckEvery == 0) source.Verify();
-                var stamp = _time.GetUtcNow().UtcDateTime;
+                // The wire (temporenc DTS) keeps microseconds: truncate here so the reading and its packet agree.
+                var now = _time.GetUtcNow().UtcDateTime;
+                var stamp = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
                 foreach (var reading in source.Sample(stamp))
                 {
                     await _output.WriteAsync(reading, ct).ConfigureAwait(false);
