@@ -19,20 +19,27 @@ public sealed class AppletCardHost : IDisposable
     public AppletCardHost(string stateFile)
     {
         _vpcd = new VpcdServer(IPAddress.Loopback, 0) { CardWaitTimeout = TimeSpan.FromSeconds(30) };
-        var start = new ProcessStartInfo("java") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-jar", Jar.Value, "--host", "127.0.0.1", "--port", _vpcd.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateFile })
-            start.ArgumentList.Add(a);
-        _java = Process.Start(start) ?? throw new InvalidOperationException("java did not start");
-        _java.ErrorDataReceived += (_, e) => { if (e.Data is not null) File.AppendAllText(_stderr, e.Data + "\n"); };
-        _java.OutputDataReceived += (_, _) => { };
-        _java.BeginErrorReadLine();
-        _java.BeginOutputReadLine();
+        _java = StartJava(stateFile, _vpcd.Port, _stderr);
         if (!_vpcd.WaitForCard(TimeSpan.FromSeconds(30)))
             throw new InvalidOperationException($"the card host did not connect to vpcd on port {_vpcd.Port}: {File.ReadAllText(_stderr)}");
         Channel = new CardChannel(_vpcd);
     }
 
     public ICardChannel Channel { get; }
+
+    /// <summary>Starts the card host as a vicc that connects to a vpcd server on <paramref name="port"/> (the agent's, say).</summary>
+    public static Process StartJava(string stateFile, int port, string? stderrFile = null)
+    {
+        var start = new ProcessStartInfo("java") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-jar", Jar.Value, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateFile })
+            start.ArgumentList.Add(a);
+        var java = Process.Start(start) ?? throw new InvalidOperationException("java did not start");
+        java.ErrorDataReceived += (_, e) => { if (e.Data is not null && stderrFile is not null) File.AppendAllText(stderrFile, e.Data + "\n"); };
+        java.OutputDataReceived += (_, _) => { };
+        java.BeginErrorReadLine();
+        java.BeginOutputReadLine();
+        return java;
+    }
 
     public static string RepositoryRoot
     {
@@ -54,9 +61,18 @@ public sealed class AppletCardHost : IDisposable
     }
 
     // The applet build is plain javac (applet/build.sh); it needs Debian's openjdk-17-jdk-headless.
+    // Several test assemblies run at once, so one builds while the others wait, and a jar newer
+    // than every applet source is used as it is.
     private static string Build()
     {
         var root = RepositoryRoot;
+        var jar = Path.Combine(root, "applet", "build", "card-host.jar");
+        using var buildLock = Lock(Path.Combine(Path.GetTempPath(), "simiot-applet-build.lock"));
+        var newest = new[] { "src", "jcruntime", "host" }
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, "applet", d), "*.java", SearchOption.AllDirectories))
+            .Max(File.GetLastWriteTimeUtc);
+        if (File.Exists(jar) && File.GetLastWriteTimeUtc(jar) > newest) return jar;
+
         var build = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         build.ArgumentList.Add("applet/build.sh");
         build.ArgumentList.Add("--no-tests");
@@ -65,6 +81,22 @@ public sealed class AppletCardHost : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(300_000) || process.ExitCode != 0)
             throw new InvalidOperationException($"applet/build.sh failed (is openjdk-17-jdk-headless installed?): {output.Result}{error.Result}");
-        return Path.Combine(root, "applet", "build", "card-host.jar");
+        return jar;
+    }
+
+    private static FileStream Lock(string path)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (watch.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private readonly CardTimers _timers;
     private readonly HashSet<byte> _events = [];
     private UdpBearerChannel? _channel;
+    private int _disposed;
 
     public ToolkitTerminal(ICardChannel card, IModemControl modem, ToolkitTerminalOptions options, TimeProvider time, ILogger<ToolkitTerminal> log)
     {
@@ -91,9 +92,9 @@ public sealed class ToolkitTerminal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _timers.Dispose();
-        if (_channel is not null) await _channel.DisposeAsync().ConfigureAwait(false);
-        _exclusive.Dispose();
+        if (Interlocked.Exchange(ref _channel, null) is { } channel) await channel.DisposeAsync().ConfigureAwait(false);
     }
 
     // PC/SC transmits block; the agent has one card and this is the only thread talking to it.

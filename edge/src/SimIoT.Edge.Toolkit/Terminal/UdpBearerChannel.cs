@@ -20,6 +20,7 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     private int _currentOffset;
     private readonly Action<ReadOnlyMemory<byte>>? _sent;
     private int _dropped;
+    private int _disposed;
 
     public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Action<ReadOnlyMemory<byte>>? sent = null)
     {
@@ -86,6 +87,7 @@ public sealed class UdpBearerChannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         try

@@ -55,7 +55,7 @@ internal static class ProvisionCommand
 
                 var options = new CardOptions { Transport = parse.GetValue(transport)!, Reader = parse.GetValue(reader)!, VpcdPort = parse.GetValue(vpcdPort) };
                 output.WriteLine($"waiting for the card ({options.Transport})...");
-                using var channel = new CardChannel(CardTransports.Create(options, NullLoggerFactory.Instance));
+                using var channel = CardTransports.OpenChannel(options, NullLoggerFactory.Instance);
                 await using var terminal = new ToolkitTerminal(channel, new SimulatedModemControl(NullLogger<SimulatedModemControl>.Instance, TimeProvider.System), new ToolkitTerminalOptions(), TimeProvider.System, NullLogger<ToolkitTerminal>.Instance);
                 var sim = new SimCard(terminal);
                 await CardProvisioner.ProvisionAsync(sim, admin, provisioning, new Progress<string>(line => output.WriteLine("  " + line)), ct).ConfigureAwait(false);

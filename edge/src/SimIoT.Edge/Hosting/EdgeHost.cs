@@ -32,7 +32,9 @@ public static class EdgeHost
     {
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
         var card = configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.Card ?? new CardOptions();
-        if (!string.Equals(card.Transport, "none", StringComparison.OrdinalIgnoreCase))
+        // A sink registered before (a test, a custom build) wins; otherwise the card is the sink.
+        bool sinkPlugged = services.Any(d => d.ServiceType == typeof(IReadingSink));
+        if (!sinkPlugged && !string.Equals(card.Transport, "none", StringComparison.OrdinalIgnoreCase))
             services.AddCardUplink();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ReadingChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.ReadingBuffer));
@@ -48,7 +50,7 @@ public static class EdgeHost
     private static void AddCardUplink(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CardTransports.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Card, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => CardTransports.OpenChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Card, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => FrameQueue.Open(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.QueueDirectory, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FrameQueue>()));
         services.AddSingleton<IModemControl, SimulatedModemControl>();
         services.AddSingleton<CardUplink>();

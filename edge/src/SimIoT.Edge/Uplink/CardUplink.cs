@@ -21,7 +21,6 @@ namespace SimIoT.Edge.Uplink;
 /// </summary>
 public sealed class CardUplink : BackgroundService, IReadingSink
 {
-    private readonly IApduTransport _transport;
     private readonly ICardChannel _channel;
     private readonly FrameQueue _queue;
     private readonly IModemControl _modem;
@@ -37,10 +36,9 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private long _lastUplink;
     private TimeSpan _backoff;
 
-    public CardUplink(IApduTransport transport, FrameQueue queue, IModemControl modem, IOptions<EdgeOptions> edge, TimeProvider time, ILoggerFactory loggers)
+    public CardUplink(ICardChannel channel, FrameQueue queue, IModemControl modem, IOptions<EdgeOptions> edge, TimeProvider time, ILoggerFactory loggers)
     {
-        _transport = transport;
-        _channel = new CardChannel(transport);
+        _channel = channel;
         _queue = queue;
         _modem = modem;
         _options = edge.Value.Uplink;
@@ -78,7 +76,6 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     public override void Dispose()
     {
         _terminal?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _channel.Dispose();
         _sessionGate.Dispose();
         base.Dispose();
     }

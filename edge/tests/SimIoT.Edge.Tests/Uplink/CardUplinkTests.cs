@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SimIoT.Edge.Hosting;
+using SimIoT.Edge.Queue;
+using SimIoT.Edge.Sampling;
+using SimIoT.Edge.Sim;
+using SimIoT.Edge.Sim.Tests;
+using SimIoT.Edge.Toolkit.Terminal;
+using SimIoT.Edge.Uplink;
+using SimIoT.Protocol.Telemetry;
+using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Edge.Tests.Uplink;
+
+/// <summary>
+/// The whole agent: emulated MPU-6050 and BME280 sampled by the scheduler, readings handed to
+/// the real applet over the agent's vpcd server, frames sent over UDP to a stand-in cloud that
+/// acknowledges them the way the gateway does.
+/// </summary>
+public sealed class CardUplinkTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly byte[] MasterKey = Convert.FromHexString("2b7e151628aed2a6abf7158809cf4f3c");
+    private static readonly ModemId Modem = new(0xfeed);
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("simiot-agent-").FullName;
+    private readonly StandInCloud _cloud = new();
+
+    public void Dispose()
+    {
+        _cloud.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string CardState => Path.Combine(_dir, "card.bin");
+
+    private async Task ProvisionCardAsync()
+    {
+        using var host = new AppletCardHost(CardState);
+        await using var terminal = new ToolkitTerminal(host.Channel, new NoModem(), new ToolkitTerminalOptions(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ToolkitTerminal>.Instance);
+        await CardProvisioner.ProvisionAsync(new SimCard(terminal), CardProvisioner.TransportKey,
+            new Provisioning(Modem, MasterKey, _cloud.Endpoint, [Carrier.Att, Carrier.Verizon], Carrier.Att), null, CancellationToken.None);
+    }
+
+    private IHost BuildAgent(int vpcdPort)
+    {
+        var builder = EdgeHost.CreateBuilder([
+            "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={vpcdPort}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
+            "--Edge:Mqtt:Enabled=false", "--Edge:Sensors:0:RateHz=20", "--Edge:Sensors:1:RateHz=5",
+            "--Edge:Uplink:RecoveryMaxSeconds=1"], emulate: true);
+        builder.Services.AddEdgeAgent(builder.Configuration);
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Sensor_readings_reach_the_cloud_sealed_by_the_card_and_acknowledged_frames_leave_the_queue()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        using var agent = BuildAgent(port);
+        await agent.StartAsync();
+        using var java = AppletCardHost.StartJava(CardState, port);
+        try
+        {
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Gyro, Wait);
+            var temp = await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+            Assert.InRange(TelemetryValues.TryDecode(temp.Data.Span, out var v) ? v[0] : int.MinValue, -4000, 8500); // centi-°C from the BME280 compensation
+            Assert.InRange(DateTime.UtcNow - temp.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+
+            var queue = agent.Services.GetRequiredService<FrameQueue>();
+            var deadline = Stopwatch.StartNew();
+            while (queue.Count > 3 && deadline.Elapsed < Wait) await Task.Delay(100);
+            Assert.True(queue.Count <= 3, $"{queue.Count} frames still waiting for acknowledgement");
+            Assert.True(_cloud.Frames > 0);
+            Assert.Equal(0, _cloud.Rejected);
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            await agent.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_card_pulled_mid_stream_is_waited_for_and_no_reading_is_lost()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        using var agent = BuildAgent(port);
+        await agent.StartAsync();
+        var java = AppletCardHost.StartJava(CardState, port);
+        try
+        {
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+            java.Kill(entireProcessTree: true);
+            await java.WaitForExitAsync();
+            var pulledAt = DateTime.UtcNow;
+            await Task.Delay(2000);
+            java.Dispose();
+            java = AppletCardHost.StartJava(CardState, port);
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature && r.Timestamp > pulledAt.AddSeconds(1), Wait);
+
+            // Every BME280 sample taken so far (one temp reading each), before, during and after the
+            // outage, reaches the cloud exactly once.
+            long sampled = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
+            var watch = Stopwatch.StartNew();
+            while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < Wait) await Task.Delay(100);
+            var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
+            Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperature samples reached the cloud");
+            Assert.Equal(stamps.Count, stamps.Distinct().Count());
+            Assert.Contains(stamps, t => t > pulledAt && t < pulledAt.AddSeconds(2)); // sampled while the card was out
+            Assert.Equal(0, agent.Services.GetRequiredService<SimIoT.Edge.Readings.ReadingChannel>().Dropped);
+            Assert.True(agent.Services.GetRequiredService<CardUplink>().SessionsStarted >= 2);
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            java.Dispose();
+            await agent.StopAsync();
+        }
+    }
+
+    private sealed class NoModem : IModemControl
+    {
+        public Task RefreshAsync(byte qualifier, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Opens frames with the modem's keys and acknowledges each with the replay window, as the gateway does.</summary>
+    private sealed class StandInCloud : IDisposable
+    {
+        private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly ModemKeys _keys = new(MasterKey, Modem);
+        private readonly ReplayWindow _window = new();
+        private readonly ConcurrentQueue<V1Packet> _readings = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private uint _downlinkSequence;
+
+        public StandInCloud() => _loop = Task.Run(ReceiveAsync);
+
+        public IPEndPoint Endpoint => (IPEndPoint)_socket.Client.LocalEndPoint!;
+
+        public int Frames { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public IEnumerable<V1Packet> Readings => _readings;
+
+        public async Task<V1Packet> WaitForAsync(Func<V1Packet, bool> match, TimeSpan timeout)
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < timeout)
+            {
+                foreach (var r in _readings) if (match(r)) return r;
+                await Task.Delay(50);
+            }
+            throw new TimeoutException("no matching reading reached the cloud");
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _socket.Dispose();
+            try { _loop.Wait(5000); } catch (AggregateException) { }
+            _keys.Dispose();
+        }
+
+        private async Task ReceiveAsync()
+        {
+            var payload = new byte[SecureFrame.MaxFrameLength];
+            while (!_stop.IsCancellationRequested)
+            {
+                UdpReceiveResult datagram;
+                try { datagram = await _socket.ReceiveAsync(_stop.Token); }
+                catch (Exception) { return; }
+                var error = SecureFrame.Open(_keys, datagram.Buffer, payload, out var header, _window);
+                if (error == FrameError.Replayed) { await AckAsync(datagram.RemoteEndPoint); continue; }
+                if (error != FrameError.None) { Rejected++; continue; }
+                Frames++;
+                if (header.Kind == FrameKind.UplinkData)
+                {
+                    var reader = new UplinkBatchReader(payload.AsSpan(0, header.PayloadLength).ToArray());
+                    while (reader.TryRead(out var p, out _)) _readings.Enqueue(p);
+                }
+                await AckAsync(datagram.RemoteEndPoint);
+            }
+        }
+
+        private Task AckAsync(IPEndPoint modem) =>
+            _socket.SendAsync(SecureFrame.Seal(_keys, FrameKind.UplinkAck, ++_downlinkSequence, _window.ToAck().ToArray()), modem, _stop.Token).AsTask();
+    }
+}
