@@ -320,7 +320,7 @@ final class Session {
                 }
                 short o = pro.begin(Constants.CMD_RECEIVE_DATA, (byte) 0, (byte) (Constants.DEV_CHANNEL_BASE | channel));
                 o = pro.tagLength(o, (byte) (Constants.TAG_CHANNEL_DATA_LENGTH | Constants.CR), (short) 1);
-                pro.buffer()[o++] = ram[Constants.R_RX_REQUEST];
+                pro.buffer()[o++] = (byte) Constants.MAX_CHUNK;
                 pro.finish(o, Constants.Q_RECEIVE, false);
             } else if (head == Constants.Q_CLOSE) {
                 if (channel == 0) {
@@ -428,14 +428,21 @@ final class Session {
         pro.pop();
     }
 
+    /**
+     * UDP keeps datagram boundaries, the channel's Rx buffer does not say where
+     * they are: a terminal never returns bytes of two datagrams in one RECEIVE
+     * DATA, so an answer shorter than asked ends a datagram, and so does one
+     * that leaves nothing behind. The card always asks for a full chunk.
+     */
     private void receiveDone(boolean ok, byte[] buf, short off, short lc) {
         if (!ok) {
             resetRx();
             return;
         }
+        short n = 0;
         short d = Proactive.find(buf, off, lc, Constants.TAG_CHANNEL_DATA, tlvLength, (short) 0);
         if (d >= 0) {
-            short n = (short) (tlvLength[0] & 0xFF);
+            n = (short) (tlvLength[0] & 0xFF);
             short have = Util.getShort(ram, Constants.R_RX_LENGTH);
             if ((short) (have + n) > Constants.RX_SIZE) {
                 ram[Constants.R_RX_OVERFLOW] = 1;
@@ -446,15 +453,19 @@ final class Session {
         }
         short r = Proactive.find(buf, off, lc, Constants.TAG_CHANNEL_DATA_LENGTH, tlvLength, (short) 0);
         short remaining = (r >= 0 && tlvLength[0] == 1) ? (short) (buf[r] & 0xFF) : 0;
-        if (remaining > 0) {
-            ram[Constants.R_RX_REQUEST] = (byte) (remaining > Constants.MAX_CHUNK ? Constants.MAX_CHUNK : remaining);
+        if (n == Constants.MAX_CHUNK && remaining > 0) {
             if (pro.pushFront(Constants.Q_RECEIVE)) {
-                return;
+                return; // the same datagram goes on
             }
             ram[Constants.R_RX_OVERFLOW] = 1;
         }
-        processDatagram();
+        if (Util.getShort(ram, Constants.R_RX_LENGTH) > 0 || ram[Constants.R_RX_OVERFLOW] != 0) {
+            processDatagram();
+        }
         resetRx();
+        if (n > 0 && remaining > 0) {
+            pro.pushFront(Constants.Q_RECEIVE); // another datagram waits in the terminal
+        }
     }
 
     private void dataAvailable(byte[] buf, short v, short len, byte id) {
@@ -478,7 +489,6 @@ final class Session {
             ISOException.throwIt(Constants.SW_TOOLKIT_BUSY);
         }
         resetRx();
-        ram[Constants.R_RX_REQUEST] = (byte) (avail > Constants.MAX_CHUNK ? Constants.MAX_CHUNK : avail);
         pro.push(Constants.Q_RECEIVE);
     }
 
