@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SimIoT.Edge.Card;
 using SimIoT.Edge.Toolkit.Terminal;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
@@ -74,12 +75,20 @@ public sealed class SimCardTests : IAsyncDisposable
 
         public void Respond(byte ins, params ushort[] statusWords) => _answers[ins] = new Queue<ushort>(statusWords);
 
-        public Task<ResponseApdu> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
+        public ReadOnlyMemory<byte> Atr => new byte[] { 0x3B, 0x00 };
+
+        public long Session => 1;
+
+        public void Dispose()
+        {
+        }
+
+        public byte[] Transmit(ReadOnlySpan<byte> command)
         {
             var apdu = command.ToArray();
             Commands.Add(apdu);
             ushort sw = _answers.TryGetValue(apdu[1], out var q) && q.Count > 0 ? q.Dequeue() : (ushort)0x9000;
-            return Task.FromResult(new ResponseApdu([], sw));
+            return [(byte)(sw >> 8), (byte)sw];
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SimIoT.Edge.Toolkit.Terminal;
+using SimIoT.Edge.Card;
 
 namespace SimIoT.Edge.Toolkit.Tests;
 
@@ -26,7 +26,15 @@ public sealed class ScriptedCard : ICardChannel
 
     public void Queue(byte[] command) => _pending.Enqueue(command);
 
-    public Task<ResponseApdu> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
+    public ReadOnlyMemory<byte> Atr => new byte[] { 0x3B, 0x00 };
+
+    public long Session => 1;
+
+    public void Dispose()
+    {
+    }
+
+    public byte[] Transmit(ReadOnlySpan<byte> command)
     {
         var apdu = command.ToArray();
         byte ins = apdu[1];
@@ -37,17 +45,17 @@ public sealed class ScriptedCard : ICardChannel
             switch (ins)
             {
                 case 0x12:
-                    return Task.FromResult(_pending.TryDequeue(out var next) ? new ResponseApdu(next, 0x9000) : new ResponseApdu([], 0x6F00));
+                    return _pending.TryDequeue(out var next) ? [.. next, 0x90, 0x00] : [0x6F, 0x00];
                 case 0x14:
                     TerminalResponses.Add(data);
                     TerminalResponseReceived?.Invoke(data);
                     break;
                 case 0xC2:
                     Envelopes.Add(data);
-                    if (OnEnvelope?.Invoke(data) is { } sw) return Task.FromResult(new ResponseApdu([], sw));
+                    if (OnEnvelope?.Invoke(data) is { } sw) return [(byte)(sw >> 8), (byte)sw];
                     break;
             }
-            return Task.FromResult(new ResponseApdu([], _pending.TryPeek(out var first) ? (ushort)(0x9100 | first.Length) : (ushort)0x9000));
+            return _pending.TryPeek(out var first) ? [0x91, (byte)first.Length] : [0x90, 0x00];
         }
     }
 }

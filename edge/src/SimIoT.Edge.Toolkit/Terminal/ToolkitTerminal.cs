@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SimIoT.Edge.Card;
 using SimIoT.Edge.Toolkit.Commands;
 using SimIoT.Edge.Toolkit.Responses;
 using SimIoT.Edge.Toolkit.Tlv;
@@ -54,7 +55,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var response = await _card.TransmitAsync(command, cancellationToken).ConfigureAwait(false);
+            var response = Transmit(command.Span);
             await DrainProactiveCommandsAsync(response, cancellationToken).ConfigureAwait(false);
             return response;
         }
@@ -86,6 +87,9 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         _exclusive.Dispose();
     }
 
+    // PC/SC transmits block; the agent has one card and this is the only thread talking to it.
+    private ResponseApdu Transmit(ReadOnlySpan<byte> apdu) => ResponseApdu.Parse(_card.Transmit(apdu));
+
     private async Task DrainProactiveCommandsAsync(ResponseApdu response, CancellationToken cancellationToken)
     {
         for (int chain = 0; response.HasProactiveCommand; chain++)
@@ -95,14 +99,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
                 _log.LogError("Card raised more than {Max} proactive commands in a row; stopping to fetch", _options.MaxProactiveChain);
                 return;
             }
-            var fetched = await _card.TransmitAsync(ToolkitApdu.Fetch(response.Sw2), cancellationToken).ConfigureAwait(false);
+            var fetched = Transmit(ToolkitApdu.Fetch(response.Sw2));
             if (fetched.StatusWord != 0x9000)
             {
                 _log.LogWarning("FETCH answered {StatusWord:X4}", fetched.StatusWord);
                 return;
             }
             var terminalResponse = await ExecuteAsync(fetched.Data, cancellationToken).ConfigureAwait(false);
-            response = await _card.TransmitAsync(ToolkitApdu.TerminalResponse(terminalResponse), cancellationToken).ConfigureAwait(false);
+            response = Transmit(ToolkitApdu.TerminalResponse(terminalResponse));
         }
     }
 

@@ -1,0 +1,9 @@
+namespace SimIoT.Edge.Sampling;
+
+public enum SensorState
+{
+    Starting,
+    Running,
+    Failing,
+    Stopped,
+}

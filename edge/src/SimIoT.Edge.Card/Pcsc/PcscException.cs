@@ -1,0 +1,34 @@
+namespace SimIoT.Edge.Card.Pcsc;
+
+/// <summary>A PC/SC call failed; <see cref="Error"/> is the SCARD_* code.</summary>
+public sealed class PcscException : IOException
+{
+    public PcscException()
+    {
+    }
+
+    public PcscException(string message)
+        : base(message)
+    {
+    }
+
+    public PcscException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public PcscException(string function, PcscError error)
+        : base($"{function} failed: {Describe(error)}")
+    {
+        Error = error;
+    }
+
+    public PcscError Error { get; }
+
+    /// <summary>True for the codes that mean the card (or its reader) went away or was reset.</summary>
+    public bool IsCardGone => Error is PcscError.RemovedCard or PcscError.ResetCard or PcscError.NoSmartcard
+        or PcscError.ReaderUnavailable or PcscError.UnpoweredCard or PcscError.UnresponsiveCard or PcscError.InvalidHandle;
+
+    internal static string Describe(PcscError error) =>
+        Enum.IsDefined(error) ? $"SCARD_{error} (0x{(uint)error:X8})" : $"0x{(uint)error:X8}";
+}

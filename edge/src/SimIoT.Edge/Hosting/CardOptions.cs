@@ -1,0 +1,13 @@
+namespace SimIoT.Edge.Hosting;
+
+/// <summary>How the agent reaches the SIM (used by the card terminal and by <c>readers</c>).</summary>
+public sealed class CardOptions
+{
+    /// <summary><c>pcsc</c> (a reader through pcscd) or <c>vpcd</c> (the agent listens for a virtual card).</summary>
+    public string Transport { get; set; } = "pcsc";
+
+    /// <summary>The first PC/SC reader whose name contains this (case-insensitive) is used.</summary>
+    public string Reader { get; set; } = "";
+
+    public int VpcdPort { get; set; } = 35963;
+}

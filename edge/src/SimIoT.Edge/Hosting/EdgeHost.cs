@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SimIoT.Edge.Readings;
+
+namespace SimIoT.Edge.Hosting;
+
+/// <summary>
+/// The agent's host: configuration from appsettings.json, environment variables
+/// (<c>Edge__Mqtt__Port=1884</c>) and command-line overrides (<c>--Edge:Mqtt:Port=1884</c>); sampling, MQTT broker and the pump into
+/// <see cref="IReadingSink"/> as hosted services. The card terminal replaces the sink by
+/// registering its own <see cref="IReadingSink"/> before <see cref="AddEdgeAgent"/> (TryAdd).
+/// </summary>
+public static class EdgeHost
+{
+    public static HostApplicationBuilder CreateBuilder(string[] args, bool emulate = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = args });
+        if (emulate) builder.Configuration[$"{EdgeOptions.Section}:Emulate"] = "true";
+        builder.Services.AddSystemd();
+        return builder;
+    }
+
+    public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ReadingChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.ReadingBuffer));
+        services.TryAddSingleton<IReadingSink, LoggingReadingSink>();
+        services.AddSingleton<SamplingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SamplingService>());
+        services.AddSingleton<MqttBrokerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttBrokerService>());
+        services.AddHostedService<ReadingPumpService>();
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimIoT.Edge.Readings;
+using SimIoT.Edge.Sampling;
+
+namespace SimIoT.Edge.Hosting;
+
+/// <summary>Runs the <see cref="SensorScheduler"/> over the configured sensors for the host's lifetime.</summary>
+public sealed class SamplingService(IOptions<EdgeOptions> options, ReadingChannel readings, TimeProvider time, ILogger<SensorScheduler> logger) : BackgroundService
+{
+    public SensorScheduler? Scheduler { get; private set; }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var sensors = o.Sensors.Count > 0 ? o.Sensors : (o.Emulate ? SensorSources.Defaults : []);
+        if (sensors.Count == 0)
+        {
+            logger.LogWarning("No sensors configured (Edge:Sensors); only MQTT nodes will provide readings");
+            return Task.CompletedTask;
+        }
+
+        var schedulerOptions = new SchedulerOptions
+        {
+            InitialBackoff = TimeSpan.FromSeconds(o.Scheduler.InitialBackoffSeconds),
+            MaxBackoff = TimeSpan.FromSeconds(o.Scheduler.MaxBackoffSeconds),
+            IdentityCheckEvery = o.Scheduler.IdentityCheckEvery,
+        };
+        Scheduler = new SensorScheduler(SensorSources.Create(sensors, o.Emulate, time), readings.Writer, time, schedulerOptions, logger);
+        return Scheduler.RunAsync(stoppingToken);
+    }
+}
