@@ -39,19 +39,33 @@ final class Session {
         if (lc == 0) {
             ISOException.throwIt(ISO7816.SW_WRONG_LENGTH);
         }
-        resetSession();
         boolean bip = lc > Constants.PROFILE_TRANSPORT_BYTE
                 && (byte) (buf[(short) (ISO7816.OFFSET_CDATA + Constants.PROFILE_BIP_BYTE)] & Constants.PROFILE_BIP_BITS) == Constants.PROFILE_BIP_BITS
                 && (byte) (buf[(short) (ISO7816.OFFSET_CDATA + Constants.PROFILE_TRANSPORT_BYTE)] & Constants.PROFILE_UDP_BIT) != 0;
         if (!bip || !store.has(Constants.F_LOCKED)) {
+            resetSession();
             return; // no session: the card stays a plain card for this terminal
         }
+        // A terminal may send its profile again after a REFRESH: the channel and the
+        // outstanding command are gone, but frames still waiting (a command result
+        // above all) are sent on the new channel rather than lost.
+        pro.clear();
+        ram[Constants.R_CHANNEL] = 0;
+        resetRx();
+        Util.setShort(ram, Constants.R_TX_SENT, (short) 0);
         ram[Constants.R_SESSION] = 1;
         // A terminal only reports the events in the card's current event list (TS 102 223 6.4.16).
         pro.push(Constants.Q_EVENT_LIST);
         pro.push(Constants.Q_OPEN);
         if (store.state[Constants.P_FALLBACK_ARMED] != 0) {
             pro.push(Constants.Q_TIMER_START); // the terminal lost its timer with the reset
+        }
+        short frames = txFrames();
+        for (short i = 0; i < frames; i++) {
+            if (!pro.push(Constants.Q_SEND)) {
+                dropFramesFrom(i);
+                break;
+            }
         }
         announce();
     }
@@ -514,6 +528,31 @@ final class Session {
         Util.arrayCopyNonAtomic(tx, first, tx, (short) 0, (short) (used - first));
         Util.setShort(ram, Constants.R_TX_USED, (short) (used - first));
         Util.setShort(ram, Constants.R_TX_SENT, (short) 0);
+    }
+
+    private short txFrames() {
+        short used = txUsed();
+        short n = 0;
+        short p = 0;
+        while (p < used) {
+            p = (short) (p + 2 + Util.getShort(tx, p));
+            n++;
+        }
+        return n;
+    }
+
+    /** Keeps the first keep frames of the FIFO and drops (counts) the others. */
+    private void dropFramesFrom(short keep) {
+        short used = txUsed();
+        short p = 0;
+        for (short i = 0; i < keep && p < used; i++) {
+            p = (short) (p + 2 + Util.getShort(tx, p));
+        }
+        short dropped = (short) (txFrames() - keep);
+        Util.setShort(ram, Constants.R_TX_USED, p);
+        for (short i = 0; i < dropped; i++) {
+            count(Constants.R_COUNT_DROPPED);
+        }
     }
 
     private void dropAllFrames() {
