@@ -46,14 +46,17 @@ final class Session {
             resetSession();
             return; // no session: the card stays a plain card for this terminal
         }
-        // A terminal may send its profile again after a REFRESH: the channel and the
-        // outstanding command are gone, but frames still waiting (a command result
-        // above all) are sent on the new channel rather than lost.
+        // A terminal may send its profile again after a REFRESH: the outstanding
+        // command is gone, the old channel is closed first (the terminal may still
+        // hold it), and frames still waiting (a command result above all) are sent
+        // on the new channel rather than lost.
         pro.clear();
-        ram[Constants.R_CHANNEL] = 0;
         resetRx();
         Util.setShort(ram, Constants.R_TX_SENT, (short) 0);
         ram[Constants.R_SESSION] = 1;
+        if (ram[Constants.R_CHANNEL] != 0) {
+            pro.push(Constants.Q_CLOSE);
+        }
         // A terminal only reports the events in the card's current event list (TS 102 223 6.4.16).
         pro.push(Constants.Q_EVENT_LIST);
         pro.push(Constants.Q_OPEN);

@@ -87,7 +87,7 @@ class ToolkitCommandsTest {
         c.proactiveLog.clear();
         c.terminalReset();
         c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)))).expect(0x9000);
-        assertEquals(List.of("EVENTS:0", "OPEN:1", "SEND:1", "SEND:1"), c.proactiveLog);
+        assertEquals(List.of("CLOSE:0", "EVENTS:0", "OPEN:1", "SEND:1", "SEND:1"), c.proactiveLog, "the old channel is closed first");
         assertEquals(1, c.ref.open(c.sent.get(0)).seq);
         assertEquals(2, c.ref.open(c.sent.get(1)).seq);
         assertEquals(0, SimCard.u16(c.status(), 30), "nothing dropped");
