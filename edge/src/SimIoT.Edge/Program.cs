@@ -6,5 +6,6 @@ var root = new RootCommand("simiot-edge: the SimIoT modem agent (sensors -> SIM 
     RunCommand.Create(),
     ReadersCommand.Create(),
     SensorsCommand.Create(),
+    ProvisionCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

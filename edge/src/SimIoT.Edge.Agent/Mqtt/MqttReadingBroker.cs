@@ -55,7 +55,7 @@ public sealed class MqttReadingBroker : IAsyncDisposable
     {
         var address = _options.BindAddress is null ? IPAddress.Any : IPAddress.Parse(_options.BindAddress);
         Port = _options.Port != 0 ? _options.Port : FreePort(address);
-        var factory = new MqttServerFactory();
+        var factory = new MqttServerFactory(new MqttNetLogBridge(_logger));
         var options = factory.CreateServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(address)

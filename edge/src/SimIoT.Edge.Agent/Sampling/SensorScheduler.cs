@@ -120,7 +120,9 @@ public sealed class SensorScheduler
             try
             {
                 if (_options.IdentityCheckEvery > 0 && count > 0 && count % _options.IdentityCheckEvery == 0) source.Verify();
-                var stamp = _time.GetUtcNow().UtcDateTime;
+                // The wire (temporenc DTS) keeps microseconds: truncate here so the reading and its packet agree.
+                var now = _time.GetUtcNow().UtcDateTime;
+                var stamp = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
                 foreach (var reading in source.Sample(stamp))
                 {
                     await _output.WriteAsync(reading, ct).ConfigureAwait(false);
@@ -151,19 +153,35 @@ public sealed class SensorScheduler
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
     {
-        // Count the loop as parked only once its timer exists, so a test that advances the clock
-        // as soon as every loop is parked can never slip past a timer that is not armed yet.
-        var wait = delay > TimeSpan.Zero ? Task.Delay(delay, _time, ct) : Task.CompletedTask;
+        if (delay <= TimeSpan.Zero)
+        {
+            await Task.Yield();
+            return;
+        }
+
+        // A loop counts as parked from the moment its timer exists until the timer fires: the count
+        // drops inside the timer callback (synchronously within a fake clock's Advance), not when
+        // the continuation gets to run, so a test that advances the clock whenever every loop is
+        // parked never advances past a loop that has not yet taken its turn.
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int released = 0;
+        void Release()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) Interlocked.Decrement(ref _waiting);
+        }
+
         Interlocked.Increment(ref _waiting);
-        try
+        using var registration = ct.Register(() =>
         {
-            if (wait.IsCompleted) await Task.Yield();
-            await wait.ConfigureAwait(false);
-        }
-        finally
+            Release();
+            fired.TrySetCanceled(ct);
+        });
+        using var timer = _time.CreateTimer(_ =>
         {
-            Interlocked.Decrement(ref _waiting);
-        }
+            Release();
+            fired.TrySetResult();
+        }, null, delay, Timeout.InfiniteTimeSpan);
+        await fired.Task.ConfigureAwait(false);
     }
 
     private void Fail(ISensorSource source, string what, Exception e)

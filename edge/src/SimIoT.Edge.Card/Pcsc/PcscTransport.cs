@@ -101,6 +101,16 @@ public sealed class PcscTransport : IApduTransport
             _logger.LogWarning("Card in {Reader} was reset; reconnected", _card.Reader);
             throw new CardRemovedException("the card was reset", e);
         }
+        catch (PcscException e) when (e.Error is PcscError.NoService or PcscError.ServiceStopped)
+        {
+            // pcscd went away (restart, crash): the context is dead too; start over on the next call.
+            _logger.LogWarning("PC/SC service lost: {Reason}", e.Message);
+            _card = null;
+            _atr = [];
+            _context?.Dispose();
+            _context = null;
+            throw new CardRemovedException("the PC/SC service stopped", e);
+        }
         catch (PcscException e) when (e.IsCardGone)
         {
             _logger.LogWarning("Card in {Reader} went away: {Reason}", _card!.Reader, e.Message);

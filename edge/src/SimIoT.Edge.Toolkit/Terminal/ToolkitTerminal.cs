@@ -43,6 +43,15 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     /// <summary>The open BIP channel, if the card has opened one.</summary>
     public UdpBearerChannel? Channel => _channel;
 
+    /// <summary>
+    /// Raised after the card has been told of a datagram and has read it: the moment to ask
+    /// it for a verified uplink acknowledgement (docs/applet.md, "What the edge terminal must do").
+    /// </summary>
+    public event Func<Task>? DownlinkDelivered;
+
+    /// <summary>Raised for every datagram the terminal sends for the card (the frames to keep until acknowledged).</summary>
+    public event Action<ReadOnlyMemory<byte>>? DatagramSent;
+
     /// <summary>Failures of background work (envelopes after a datagram or a timer), for health reporting.</summary>
     public int BackgroundFailures { get; private set; }
 
@@ -153,7 +162,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
             return TerminalResponse.BipError(command, BipErrorCause.NoChannelAvailable);
 
         int granted = Math.Min(p.BufferSize, _options.MaxBufferSize);
-        _channel = new UdpBearerChannel(ChannelId, new IPEndPoint(p.Address, p.Port), granted, OnDatagram);
+        _channel = new UdpBearerChannel(ChannelId, new IPEndPoint(p.Address, p.Port), granted, OnDatagram, datagram => DatagramSent?.Invoke(datagram));
         _log.LogInformation("Channel {Id} open: UDP to {Remote} from {Local}, buffer {Buffer}", ChannelId, _channel.Remote, _channel.LocalEndPoint, granted);
 
         var bearer = new byte[1 + p.BearerParameters.Length];
@@ -274,7 +283,11 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private void OnDatagram(UdpBearerChannel channel)
     {
         if (!_events.Contains(Envelopes.EventDataAvailable)) return;
-        Background(() => EnvelopeAsync(Envelopes.DataAvailable(channel.Id, channel.Available), CancellationToken.None), "data-available event");
+        Background(async () =>
+        {
+            await EnvelopeAsync(Envelopes.DataAvailable(channel.Id, channel.Available), CancellationToken.None).ConfigureAwait(false);
+            if (DownlinkDelivered is { } delivered) await delivered().ConfigureAwait(false);
+        }, "data-available event");
     }
 
     private void Background(Func<Task> work, string what) => _ = Task.Run(async () =>

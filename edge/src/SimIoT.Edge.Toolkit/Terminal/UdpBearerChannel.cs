@@ -18,10 +18,12 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     private readonly Task _receiveLoop;
     private byte[]? _current;
     private int _currentOffset;
+    private readonly Action<ReadOnlyMemory<byte>>? _sent;
     private int _dropped;
 
-    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram)
+    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Action<ReadOnlyMemory<byte>>? sent = null)
     {
+        _sent = sent;
         Id = id;
         Remote = remote;
         BufferSize = bufferSize;
@@ -58,9 +60,14 @@ public sealed class UdpBearerChannel : IAsyncDisposable
             var datagram = _transmit.ToArray();
             _transmit.SetLength(0);
             await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            _sent?.Invoke(datagram);
         }
         return true;
     }
+
+    /// <summary>Sends a datagram the card made earlier again (store-and-forward replay), from the same socket.</summary>
+    public async Task ResendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken) =>
+        await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads up to <paramref name="max"/> bytes, within one datagram at a time so the card can tell them apart.</summary>
     public byte[] Read(int max)

@@ -3,7 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using SimIoT.Edge.Card;
+using SimIoT.Edge.Queue;
 using SimIoT.Edge.Readings;
+using SimIoT.Edge.Toolkit.Terminal;
+using SimIoT.Edge.Uplink;
 
 namespace SimIoT.Edge.Hosting;
 
@@ -26,6 +31,9 @@ public static class EdgeHost
     public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
+        var card = configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.Card ?? new CardOptions();
+        if (!string.Equals(card.Transport, "none", StringComparison.OrdinalIgnoreCase))
+            services.AddCardUplink();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ReadingChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.ReadingBuffer));
         services.TryAddSingleton<IReadingSink, LoggingReadingSink>();
@@ -35,5 +43,16 @@ public static class EdgeHost
         services.AddHostedService(sp => sp.GetRequiredService<MqttBrokerService>());
         services.AddHostedService<ReadingPumpService>();
         return services;
+    }
+
+    private static void AddCardUplink(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => CardTransports.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Card, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => FrameQueue.Open(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.QueueDirectory, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FrameQueue>()));
+        services.AddSingleton<IModemControl, SimulatedModemControl>();
+        services.AddSingleton<CardUplink>();
+        services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<CardUplink>());
+        services.AddHostedService(sp => sp.GetRequiredService<CardUplink>());
     }
 }

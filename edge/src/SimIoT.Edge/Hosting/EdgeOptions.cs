@@ -1,4 +1,5 @@
 using SimIoT.Edge.Mqtt;
+using SimIoT.Edge.Uplink;
 
 namespace SimIoT.Edge.Hosting;
 
@@ -26,4 +27,6 @@ public sealed class EdgeOptions
     public string QueueDirectory { get; set; } = "/var/lib/simiot-edge/queue";
 
     public CardOptions Card { get; set; } = new();
+
+    public UplinkOptions Uplink { get; set; } = new();
 }

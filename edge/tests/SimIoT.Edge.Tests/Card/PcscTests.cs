@@ -27,7 +27,7 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
         var state = context.WaitForChange(pcscd.ReaderName, null, TimeSpan.Zero)!;
         state = WaitUntil(context, state, s => !s.CardPresent);
 
-        var card = Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        var card = Track(pcscd.Insert(ScriptedCard.Answer));
         state = WaitUntil(context, state, s => s.CardPresent);
         Assert.Equal(VirtualCard.DualProtocolAtr, state.Atr);
 
@@ -41,8 +41,8 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     [InlineData(CardProtocol.T1)]
     public void Connects_with_the_requested_protocol_and_transmits(CardProtocol protocol)
     {
-        var card = Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
-        using var transport = new PcscTransport("PCD 00 0" + pcscd.Slot, protocol);
+        var card = Track(pcscd.Insert(ScriptedCard.Answer));
+        using var transport = new PcscTransport(pcscd.ReaderName[^9..].ToLowerInvariant(), protocol);
         Assert.True(transport.WaitForCard(Wait));
         Assert.Equal(protocol, transport.ActiveProtocol);
         Assert.Equal(pcscd.ReaderName, transport.ReaderName);
@@ -53,7 +53,7 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     [Fact]
     public void Channel_over_pcscd_handles_61xx_and_6Cxx()
     {
-        var card = Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        var card = Track(pcscd.Insert(ScriptedCard.Answer));
         using var channel = new CardChannel(new PcscTransport(pcscd.ReaderName) { CardWaitTimeout = Wait });
         Assert.Equal([.. ScriptedCard.SixteenBytes, 0x90, 0x00], channel.Transmit(Convert.FromHexString("00A4040005A000000001")));
         Assert.Equal([.. ScriptedCard.SixteenBytes[..12], 0x90, 0x00], channel.Transmit(Convert.FromHexString("8012000000")));
@@ -66,16 +66,16 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     [Fact]
     public void Removal_is_reported_once_and_the_next_card_is_connected_with_a_new_session()
     {
-        var first = Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        var first = Track(pcscd.Insert(ScriptedCard.Answer));
         using var channel = new CardChannel(new PcscTransport(pcscd.ReaderName) { CardWaitTimeout = Wait });
         Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
         long session = channel.Session;
 
         first.Remove();
-        WaitForReaderEmpty();
+        pcscd.WaitForEmpty();
         Assert.Throws<CardRemovedException>(() => channel.Transmit(Convert.FromHexString("80F2000000")));
 
-        var second = Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        var second = Track(pcscd.Insert(ScriptedCard.Answer));
         Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
         Assert.Equal(session + 1, channel.Session);
         Assert.Single(second.Commands);
@@ -85,7 +85,7 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     public void A_card_pulled_mid_exchange_is_a_CardRemovedException_and_the_next_card_works()
     {
         VirtualCard? first = null;
-        first = Track(VirtualCard.Insert(pcscd.Port, apdu =>
+        first = Track(pcscd.Insert(apdu =>
         {
             // Pulled while the command is in flight: the connection closes before any answer.
             if (Convert.ToHexString(apdu) == "80AA000000") first!.Remove();
@@ -95,9 +95,27 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
         Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
         Assert.Throws<CardRemovedException>(() => channel.Transmit(Convert.FromHexString("80AA000000")));
 
-        WaitForReaderEmpty();
-        Track(VirtualCard.Insert(pcscd.Port, ScriptedCard.Answer));
+        Track(pcscd.Insert(ScriptedCard.Answer));
         Assert.Equal([0x90, 0x00], channel.Transmit(Convert.FromHexString("80F2000000")));
+    }
+
+    [Fact]
+    public void A_reset_by_another_application_is_reported_and_the_handle_reconnected()
+    {
+        var card = Track(pcscd.Insert(ScriptedCard.Answer));
+        using var transport = new PcscTransport(pcscd.ReaderName) { CardWaitTimeout = Wait };
+        Assert.Equal([0x90, 0x00], transport.Transmit(Convert.FromHexString("80F2000000")));
+        long session = transport.Session;
+
+        using (var other = PcscContext.Establish())
+        {
+            other.Connect(pcscd.ReaderName).Disconnect(reset: true);
+        }
+
+        Assert.Throws<CardRemovedException>(() => transport.Transmit(Convert.FromHexString("80F2000000")));
+        Assert.Equal(session + 1, transport.Session);
+        Assert.Equal([0x90, 0x00], transport.Transmit(Convert.FromHexString("80F2000000")));
+        Assert.Equal(2, card.Commands.Count(c => Convert.ToHexString(c) == "80F2000000"));
     }
 
     [Fact]
@@ -112,19 +130,12 @@ public sealed class PcscTests(PcscdFixture pcscd) : IDisposable
     public void Dispose()
     {
         foreach (var d in _cleanup) d.Dispose();
-        WaitForReaderEmpty();
     }
 
     private VirtualCard Track(VirtualCard card)
     {
         _cleanup.Add(card);
         return card;
-    }
-
-    private void WaitForReaderEmpty()
-    {
-        using var context = PcscContext.Establish();
-        WaitUntil(context, context.WaitForChange(pcscd.ReaderName, null, TimeSpan.Zero)!, s => !s.CardPresent);
     }
 
     private static ReaderInfo WaitUntil(PcscContext context, ReaderInfo state, Func<ReaderInfo, bool> condition)

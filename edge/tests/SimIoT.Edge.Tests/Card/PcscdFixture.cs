@@ -1,45 +1,166 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using SimIoT.Edge.Card.Pcsc;
 
 namespace SimIoT.Edge.Tests.Card;
 
 /// <summary>
-/// Makes sure the real pcscd is running with the vsmartcard vpcd reader driver, starting it when
-/// it is not (as root: plain <c>pcscd</c> daemonises without systemd). Fails, never skips, when it
-/// cannot: these tests are the evidence that the binding works against the real library.
-/// The tests use vpcd slot 1 (TCP 35964, reader "Virtual PCD 00 01") so that the card host of the
-/// demo or of other suites can keep slot 0; SIMIOT_TEST_VPCD_SLOT overrides.
+/// A real pcscd with the vsmartcard vpcd reader driver for the PC/SC tests.
+///
+/// Preferred: a private pcscd started by the fixture (as root) in its own mount namespace, so its
+/// socket and pid file (fixed paths under /run/pcscd in Debian's build) cannot collide with the
+/// machine's pcscd, and with its own vpcd ports, so no other suite's virtual card can land in our
+/// reader. The client library is pointed at it with PCSCLITE_CSOCK_NAME (through
+/// /proc/PID/root). If namespaces are not available, or SIMIOT_TEST_PCSCD=system, the machine's
+/// pcscd is used, started with plain <c>pcscd</c> when it is not running, and slot
+/// SIMIOT_TEST_VPCD_SLOT (default 1, TCP 35964). Fails, never skips, when neither works.
 /// </summary>
-public sealed class PcscdFixture
+public sealed partial class PcscdFixture : IDisposable
 {
+    private const string VpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+    private readonly Process? _private;
+    private readonly string? _configDir;
+
     public PcscdFixture()
     {
-        Slot = int.TryParse(Environment.GetEnvironmentVariable("SIMIOT_TEST_VPCD_SLOT"), out int slot) ? slot : 1;
-        Port = 35963 + Slot;
-        ReaderName = $"Virtual PCD 00 {Slot:00}";
-        string? problem = TryReaders(out _);
-        if (problem is not null)
+        if (!File.Exists(VpcdDriver)) throw new InvalidOperationException($"{VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
+        string? whyNotPrivate = Environment.GetEnvironmentVariable("SIMIOT_TEST_PCSCD") == "system" ? "SIMIOT_TEST_PCSCD=system" : null;
+        if (whyNotPrivate is null)
         {
-            StartPcscd(problem);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((problem = TryReaders(out _)) is not null && DateTime.UtcNow < deadline) Thread.Sleep(200);
-            if (problem is not null) throw new InvalidOperationException($"pcscd started but the vpcd reader '{ReaderName}' did not appear: {problem}");
+            _configDir = Directory.CreateTempSubdirectory("simiot-pcscd-").FullName;
+            Port = FreePortPair();
+            ReaderName = "SimIoT Test PCD 00 00";
+            File.WriteAllText(Path.Combine(_configDir, "vpcd"),
+                $"FRIENDLYNAME \"SimIoT Test PCD\"\nDEVICENAME /dev/null:0x{Port:X4}\nLIBPATH {VpcdDriver}\nCHANNELID 0x{Port:X4}\n");
+            _private = TryStartPrivate(_configDir, out whyNotPrivate);
+        }
+
+        if (_private is null)
+        {
+            int slot = int.TryParse(Environment.GetEnvironmentVariable("SIMIOT_TEST_VPCD_SLOT"), out int s) ? s : 1;
+            Port = 35963 + slot;
+            ReaderName = $"Virtual PCD 00 {slot:00}";
+            Mode = $"the machine's pcscd, vpcd slot {slot} (private instance not possible: {whyNotPrivate})";
+            if (TryReaders() is string problem)
+            {
+                StartSystemPcscd(problem);
+                WaitForReader();
+            }
+        }
+        else
+        {
+            Mode = $"private pcscd (pid {_private.Id}), vpcd on TCP {Port}";
         }
     }
 
-    public int Slot { get; }
-
     public int Port { get; }
 
-    public string ReaderName { get; }
+    public string ReaderName { get; } = "";
 
-    private string? TryReaders(out IReadOnlyList<string> readers)
+    /// <summary>Which pcscd the tests run against, for failure messages.</summary>
+    public string Mode { get; }
+
+    /// <summary>
+    /// Waits until pcscd has seen the previous test's card go (it polls vpcd), then plugs a new
+    /// virtual card in: a test never starts on the ghost of the one before.
+    /// </summary>
+    public VirtualCard Insert(Func<byte[], byte[]> handler)
     {
-        readers = [];
+        WaitForEmpty();
+        return VirtualCard.Insert(Port, handler);
+    }
+
+    public void WaitForEmpty()
+    {
+        using var context = PcscContext.Establish();
+        var state = context.WaitForChange(ReaderName, null, TimeSpan.Zero)!;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (state.CardPresent)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"{ReaderName} still shows a card ({Mode})");
+            state = context.WaitForChange(ReaderName, state, left) ?? state;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_private is not null)
+        {
+            if (!_private.HasExited) _private.Kill();
+            _private.WaitForExit(5000);
+            _private.Dispose();
+        }
+
+        if (_configDir is not null) Directory.Delete(_configDir, recursive: true);
+    }
+
+    private Process? TryStartPrivate(string configDir, out string? why)
+    {
+        why = null;
+        if (Environment.UserName != "root")
+        {
+            why = "not root";
+            return null;
+        }
+
+        // unshare execs sh which execs pcscd: the process we hold is pcscd itself. --auto-exit is the
+        // safety net should the test host die without disposing the fixture.
+        var start = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c",
+            $"mkdir -p /run/pcscd && mount -t tmpfs simiot-pcscd /run/pcscd && exec pcscd --foreground --auto-exit -c '{configDir}'"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            why = "unshare: " + e.Message;
+            return null;
+        }
+
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        string socket = $"/proc/{process.Id}/root/run/pcscd/pcscd.comm";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(socket) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        if (process.HasExited || !File.Exists(socket))
+        {
+            why = process.HasExited ? $"unshare/pcscd exited with {process.ExitCode}" : "pcscd made no socket";
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+            return null;
+        }
+
+        // .NET keeps its own copy of the environment on Unix; libpcsclite reads the C one.
+        if (SetEnv("PCSCLITE_CSOCK_NAME", socket, 1) != 0) throw new InvalidOperationException("setenv failed");
+        WaitForReader();
+        return process;
+    }
+
+    private void WaitForReader()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string? problem;
+        while ((problem = TryReaders()) is not null && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        if (problem is not null) throw new InvalidOperationException($"pcscd runs but the vpcd reader '{ReaderName}' did not appear: {problem}");
+    }
+
+    private string? TryReaders()
+    {
         try
         {
             using var context = PcscContext.Establish();
-            readers = context.ListReaders();
+            var readers = context.ListReaders();
             return readers.Contains(ReaderName) ? null : $"readers are [{string.Join(", ", readers)}]";
         }
         catch (DllNotFoundException e)
@@ -52,17 +173,11 @@ public sealed class PcscdFixture
         }
     }
 
-    private static void StartPcscd(string why)
+    private static void StartSystemPcscd(string why)
     {
-        string pcscd = File.Exists("/usr/sbin/pcscd") ? "/usr/sbin/pcscd" : "pcscd";
-        if (!File.Exists("/usr/lib/pcsc/drivers/serial/libifdvpcd.so"))
-        {
-            throw new InvalidOperationException("the vpcd reader driver is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
-        }
-
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(pcscd) { UseShellExecute = false, RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo("pcscd") { UseShellExecute = false, RedirectStandardError = true })!;
             process.WaitForExit(10_000);
             if (process.ExitCode != 0)
             {
@@ -74,4 +189,31 @@ public sealed class PcscdFixture
             throw new InvalidOperationException($"pcscd is not usable ({why}) and could not be started: {e.Message}; install pcscd (scripts/apt-packages.txt)", e);
         }
     }
+
+    /// <summary>vpcd listens on the configured port and the next one (two slots).</summary>
+    private static int FreePortPair()
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            using var probe = new TcpListener(IPAddress.Any, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            if (port >= 65535) continue;
+            try
+            {
+                using var next = new TcpListener(IPAddress.Any, port + 1);
+                next.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // The neighbour is taken; try another.
+            }
+        }
+
+        throw new InvalidOperationException("no two adjacent free TCP ports for vpcd");
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
 }

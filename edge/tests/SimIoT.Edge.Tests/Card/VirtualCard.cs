@@ -9,7 +9,7 @@ namespace SimIoT.Edge.Tests.Card;
 /// frames; 1-byte control codes 00 off, 01 on, 02 reset, 04 ATR) that answers APDUs through a
 /// handler. Written from the protocol description, independently of the agent's vpcd code.
 /// </summary>
-internal sealed class VirtualCard : IDisposable
+public sealed class VirtualCard : IDisposable
 {
     /// <summary>TS 3B, T0 80 (TD1 follows), TD1 80 (T=0, TD2 follows), TD2 01 (T=1), TCK 01: offers T=0 and T=1.</summary>
     public static readonly byte[] DualProtocolAtr = [0x3B, 0x80, 0x80, 0x01, 0x01];

@@ -12,15 +12,21 @@ public sealed class MqttReadingBrokerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly ReadingChannel _readings = new();
+    private readonly ErrorRecordingLogger _log = new();
     private MqttReadingBroker _broker = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = new MqttReadingBroker(new MqttBrokerOptions { Port = 0, BindAddress = "127.0.0.1", Username = "node", Password = "s3cret" }, _readings.Writer);
+        _broker = new MqttReadingBroker(new MqttBrokerOptions { Port = 0, BindAddress = "127.0.0.1", Username = "node", Password = "s3cret" }, _readings.Writer, logger: _log);
         await _broker.StartAsync();
     }
 
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
+    /// <summary>Like MQTTnet's own tests: any error logged by the broker (or MQTTnet inside it) fails the test.</summary>
+    public async Task DisposeAsync()
+    {
+        await _broker.DisposeAsync();
+        Assert.Empty(_log.Errors);
+    }
 
     [Fact]
     public async Task An_MQTTnet_client_publishes_readings_that_reach_the_reading_stream()
@@ -141,5 +147,20 @@ public sealed class MqttReadingBrokerTests : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(Wait);
         return await _readings.Reader.ReadAsync(timeout.Token);
+    }
+
+    private sealed class ErrorRecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Error) Errors.Enqueue(formatter(state, exception));
+        }
     }
 }

@@ -128,6 +128,19 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Timestamps_are_UTC_truncated_to_microseconds()
+    {
+        _time.Advance(TimeSpan.FromTicks(1234567)); // 123.4567 ms: sub-microsecond ticks present
+        var bme = new Bme280Emulator(timeProvider: _time);
+        var scheduler = Start1(new Bme280Source("bme", () => bme), 1);
+        await StepAsync(scheduler, TimeSpan.FromSeconds(1), 0);
+        var stamp = _seen.Single().TimestampUtc;
+        Assert.Equal(DateTimeKind.Utc, stamp.Kind);
+        Assert.Equal(Start.UtcDateTime.AddTicks(1234560), stamp);
+        Assert.Equal(stamp, _seen.Single().ToPacket().Timestamp);
+    }
+
+    [Fact]
     public void Rejects_an_impossible_rate() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SensorScheduler([(new Bme280Source("bme", () => new Bme280Emulator()), 0)], _readings.Writer));
 

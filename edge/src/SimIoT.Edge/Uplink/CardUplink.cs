@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimIoT.Edge.Card;
+using SimIoT.Edge.Hosting;
+using SimIoT.Edge.Queue;
+using SimIoT.Edge.Readings;
+using SimIoT.Edge.Sim;
+using SimIoT.Edge.Toolkit.Terminal;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Edge.Uplink;
+
+/// <summary>
+/// The agent's path to the cloud through the SIM. Readings go to the card, which seals them
+/// and has the terminal send the frames; every frame is kept in the on-disk queue until the
+/// card hands back an uplink acknowledgement it verified. Unacknowledged frames are sent
+/// again, keepalives hold the NAT binding open, and a removed or reset card is waited for
+/// and its session started again without losing a reading.
+/// </summary>
+public sealed class CardUplink : BackgroundService, IReadingSink
+{
+    private readonly IApduTransport _transport;
+    private readonly ICardChannel _channel;
+    private readonly FrameQueue _queue;
+    private readonly IModemControl _modem;
+    private readonly UplinkOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _sessionGate = new(1, 1);
+    private readonly ConcurrentDictionary<uint, long> _sentAt = new();
+    private ToolkitTerminal? _terminal;
+    private SimCard? _sim;
+    private long _cardSession = -1;
+    private long _lastUplink;
+    private TimeSpan _backoff;
+
+    public CardUplink(IApduTransport transport, FrameQueue queue, IModemControl modem, IOptions<EdgeOptions> edge, TimeProvider time, ILoggerFactory loggers)
+    {
+        _transport = transport;
+        _channel = new CardChannel(transport);
+        _queue = queue;
+        _modem = modem;
+        _options = edge.Value.Uplink;
+        _time = time;
+        _loggers = loggers;
+        _log = loggers.CreateLogger<CardUplink>();
+        _backoff = TimeSpan.FromSeconds(_options.RecoveryInitialSeconds);
+        _lastUplink = time.GetTimestamp();
+    }
+
+    public long ReadingsSubmitted { get; private set; }
+
+    public long SessionsStarted { get; private set; }
+
+    /// <summary>Frames that fell out of the cloud's replay window unacknowledged: the cloud can no longer accept them.</summary>
+    public long FramesLost { get; private set; }
+
+    public long FramesResent { get; private set; }
+
+    /// <summary>Takes the batch to the card; returns only when every reading is in a frame, waiting out card outages.</summary>
+    public async ValueTask SubmitAsync(IReadOnlyList<Reading> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var packets = batch.Select(r => r.ToPacket()).ToList();
+        int done = 0;
+        while (done < packets.Count)
+        {
+            int taken = await WithSessionAsync(sim => sim.SubmitAsync(packets.GetRange(done, packets.Count - done), cancellationToken), cancellationToken).ConfigureAwait(false);
+            done += taken;
+            ReadingsSubmitted += taken;
+            if (taken == 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _terminal?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _channel.Dispose();
+        _sessionGate.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        do
+        {
+            try
+            {
+                // A session is kept even without readings, so commands from the cloud get through.
+                await WithSessionAsync(_ => Task.FromResult(0), stoppingToken).ConfigureAwait(false);
+                if (_time.GetElapsedTime(_lastUplink) >= TimeSpan.FromSeconds(_options.KeepaliveSeconds))
+                    await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
+                await ReplayAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+        while (await tick.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    // Runs work with a live session, starting one first when there is none or the card was reset,
+    // and retrying with backoff while the card is away.
+    private async Task<T> WithSessionAsync<T>(Func<SimCard, Task<T>> work, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _sessionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_sim is null || _channel.Session != _cardSession) await StartSessionAsync(cancellationToken).ConfigureAwait(false);
+                var result = await work(_sim!).ConfigureAwait(false);
+                _backoff = TimeSpan.FromSeconds(_options.RecoveryInitialSeconds);
+                return result;
+            }
+            catch (Exception e) when (e is CardRemovedException or SimCardException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                _log.LogWarning("Card unavailable ({Reason}); retrying in {Delay} s", e.Message, _backoff.TotalSeconds);
+                await EndSessionAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sessionGate.Release();
+            }
+            await Task.Delay(_backoff, _time, cancellationToken).ConfigureAwait(false);
+            _backoff = TimeSpan.FromSeconds(Math.Min(_options.RecoveryMaxSeconds, _backoff.TotalSeconds * 2));
+        }
+    }
+
+    private async Task StartSessionAsync(CancellationToken cancellationToken)
+    {
+        await EndSessionAsync().ConfigureAwait(false);
+        var terminal = new ToolkitTerminal(_channel, _modem, new ToolkitTerminalOptions(), _time, _loggers.CreateLogger<ToolkitTerminal>());
+        terminal.DatagramSent += OnFrameSent;
+        terminal.DownlinkDelivered += OnDownlinkDeliveredAsync;
+        var sim = new SimCard(terminal);
+        _terminal = terminal;
+        _sim = sim;
+        await sim.StartSessionAsync(cancellationToken).ConfigureAwait(false);
+        _cardSession = _channel.Session;
+        var status = await sim.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (!status.IsLocked || !status.IsPersonalised)
+            throw new SimCardException("the card is not personalised and locked (run simiot-edge provision)", 0x6985);
+        SessionsStarted++;
+        _log.LogInformation("SIM session {Session} started: modem {Modem} on {Carrier}, {Queued} frames waiting for acknowledgement",
+            SessionsStarted, status.ModemId, status.CarrierName, _queue.Count);
+    }
+
+    private async Task EndSessionAsync()
+    {
+        var terminal = _terminal;
+        _terminal = null;
+        _sim = null;
+        _cardSession = -1;
+        if (terminal is not null) await terminal.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnFrameSent(ReadOnlyMemory<byte> datagram)
+    {
+        _lastUplink = _time.GetTimestamp();
+        // Legacy (v1) cards send bare packets: no sequence, no acknowledgement, nothing to keep.
+        if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return;
+        _sentAt[header.Sequence] = _time.GetTimestamp();
+        if (!_queue.Enqueue(header.Sequence, datagram.Span)) _log.LogWarning("Frame {Sequence} could not be queued", header.Sequence);
+    }
+
+    private async Task OnDownlinkDeliveredAsync()
+    {
+        if (_sim is not { } sim) return;
+        if (await sim.TakeUplinkAckAsync(CancellationToken.None).ConfigureAwait(false) is not { } ack) return;
+        int released = _queue.Acknowledge(ack);
+        // What lies below the cloud's window and is still unacknowledged can never be accepted now.
+        if (ack.Highest > ReplayWindow.Size)
+        {
+            foreach (var frame in _queue.Peek().Where(f => f.Sequence < ack.Highest - ReplayWindow.Size))
+            {
+                if (_queue.Remove(frame.Sequence)) FramesLost++;
+            }
+        }
+        foreach (var seq in _sentAt.Keys.Where(s => ack.Acknowledges(s))) _sentAt.TryRemove(seq, out _);
+        _log.LogDebug("Uplink ack {Highest}: {Released} frames released, {Left} waiting", ack.Highest, released, _queue.Count);
+    }
+
+    private async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        if (_terminal?.Channel is not { } channel) return;
+        var after = TimeSpan.FromSeconds(_options.ReplayAfterSeconds);
+        foreach (var frame in _queue.Peek(_options.ReplayPerSecond))
+        {
+            // Frames from before a restart have no send time here: they are due at once.
+            if (_sentAt.TryGetValue(frame.Sequence, out var sent) && _time.GetElapsedTime(sent) < after) continue;
+            await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+            _sentAt[frame.Sequence] = _time.GetTimestamp();
+            FramesResent++;
+        }
+    }
+}

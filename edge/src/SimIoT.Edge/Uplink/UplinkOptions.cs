@@ -1,0 +1,22 @@
+namespace SimIoT.Edge.Uplink;
+
+/// <summary>The "Edge:Uplink" section: how the agent keeps the link to the cloud alive and complete.</summary>
+public sealed class UplinkOptions
+{
+    /// <summary>
+    /// Send an (empty, authenticated) keepalive frame when nothing went up for this long. Carrier
+    /// NATs forget idle UDP bindings after 30-120 s; 25 s keeps the cloud able to reach the modem.
+    /// </summary>
+    public double KeepaliveSeconds { get; set; } = 25;
+
+    /// <summary>Resend a frame the cloud has not acknowledged after this long.</summary>
+    public double ReplayAfterSeconds { get; set; } = 5;
+
+    /// <summary>At most this many frames are resent per second, oldest first.</summary>
+    public int ReplayPerSecond { get; set; } = 50;
+
+    /// <summary>Wait between attempts to reach a missing or reset card, doubling up to the maximum.</summary>
+    public double RecoveryInitialSeconds { get; set; } = 0.5;
+
+    public double RecoveryMaxSeconds { get; set; } = 10;
+}
