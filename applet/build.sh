@@ -16,6 +16,7 @@ javac -encoding UTF-8 -cp "$B/classes/runtime:$B/classes/applet" -d "$B/classes/
 
 # The applet must stay inside the Java Card subset, or the CAP converter will refuse it.
 java -cp "$B/classes/host" simiot.tools.SubsetChecker "$HERE/src" >/dev/null
+java -cp "$B/classes/host" simiot.tools.ClassFileChecker "$B/classes/applet" >/dev/null
 
 ( cd "$B" && rm -f card-host.jar && printf 'Main-Class: simiot.host.CardHost\n' > manifest.txt \
   && jar cfm card-host.jar manifest.txt -C classes/runtime . -C classes/applet . -C classes/host . )

@@ -25,11 +25,13 @@ Options for up:
   --timeout N       seconds to wait for the card (default 30)
   -h, --help        show this help
 
-Environment: SIMIOT_VPCD_PORT (default 35963).
+Environment: SIMIOT_VPCD_PORT (default 35963); SIMIOT_RIG_DIR (default .simiot)
+holds the pid and log files and the card state, so a second rig directory
+gives a separate card (the tests use one in /tmp).
 USAGE
 }
 
-DIR="$SIMIOT_ROOT/.simiot"
+DIR="${SIMIOT_RIG_DIR:-$SIMIOT_ROOT/.simiot}"
 PORT="${SIMIOT_VPCD_PORT:-35963}"
 READER="Virtual PCD 00 00"
 JAR="$SIMIOT_ROOT/applet/build/card-host.jar"
@@ -74,10 +76,10 @@ stop_pid() { # name pidfile
 }
 
 show() {
-  if alive "$DIR/pcscd.pid"; then echo "pcscd:      running, pid $(cat "$DIR/pcscd.pid"), log .simiot/pcscd.log"
+  if alive "$DIR/pcscd.pid"; then echo "pcscd:      running, pid $(cat "$DIR/pcscd.pid"), log $DIR/pcscd.log"
   elif pcscd_external; then echo "pcscd:      running outside the rig (pid $(pgrep -x pcscd | head -n1))"
   else echo "pcscd:      not running"; fi
-  if alive "$DIR/card-host.pid"; then echo "card host:  running, pid $(cat "$DIR/card-host.pid"), vpcd port $PORT, state .simiot/card-state.bin, log .simiot/card-host.log"
+  if alive "$DIR/card-host.pid"; then echo "card host:  running, pid $(cat "$DIR/card-host.pid"), vpcd port $PORT, state $DIR/card-state.bin, log $DIR/card-host.log"
   else echo "card host:  not running"; fi
   if card_visible; then echo "PC/SC:      card present in '$READER'"
   else echo "PC/SC:      no card in '$READER'"; fi

@@ -15,7 +15,8 @@ public abstract class Cipher {
     }
 
     public static final Cipher getInstance(byte algorithm, boolean externalAccess) throws CryptoException {
-        if (algorithm != ALG_AES_BLOCK_128_CBC_NOPAD && algorithm != ALG_AES_BLOCK_128_ECB_NOPAD) {
+        if (algorithm != ALG_AES_BLOCK_128_CBC_NOPAD && algorithm != ALG_AES_BLOCK_128_ECB_NOPAD
+                || simiot.jcre.Jcre.missingAlgorithm(algorithm)) {
             CryptoException.throwIt(CryptoException.NO_SUCH_ALGORITHM);
         }
         return new AesCipherImpl(algorithm);

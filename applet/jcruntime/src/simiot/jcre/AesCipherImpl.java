@@ -64,12 +64,16 @@ public final class AesCipherImpl extends Cipher {
 
     @Override
     public short doFinal(byte[] in, short inOff, short inLen, byte[] out, short outOff) {
-        short n = update(in, inOff, inLen, out, outOff);
-        return n;
+        // doFinal returns the cipher to its state right after init (CBC: the initial IV again).
+        return process(in, inOff, inLen, out, outOff, true);
     }
 
     @Override
     public short update(byte[] in, short inOff, short inLen, byte[] out, short outOff) {
+        return process(in, inOff, inLen, out, outOff, false);
+    }
+
+    private short process(byte[] in, short inOff, short inLen, byte[] out, short outOff, boolean last) {
         if (engine == null) {
             CryptoException.throwIt(CryptoException.INVALID_INIT);
         }
@@ -79,7 +83,12 @@ public final class AesCipherImpl extends Cipher {
         if (inOff < 0 || inOff + inLen > in.length || outOff < 0 || outOff + inLen > out.length) {
             throw new ArrayIndexOutOfBoundsException();
         }
-        byte[] result = engine.update(in, inOff, inLen);
+        byte[] result;
+        try {
+            result = last ? engine.doFinal(in, inOff, inLen) : engine.update(in, inOff, inLen);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         int n = result == null ? 0 : result.length;
         if (n > 0) {
             System.arraycopy(result, 0, out, outOff, n);

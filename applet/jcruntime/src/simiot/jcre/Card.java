@@ -99,6 +99,17 @@ public final class Card {
         aid = id;
     }
 
+    private final java.util.Set<Byte> missingAlgorithms = new java.util.HashSet<>();
+
+    /** Makes Cipher.getInstance(algorithm) fail with NO_SUCH_ALGORITHM on this card (call before install). */
+    public void withoutAlgorithm(byte algorithm) {
+        missingAlgorithms.add(algorithm);
+    }
+
+    boolean missing(byte algorithm) {
+        return missingAlgorithms.contains(algorithm);
+    }
+
     public Applet applet() {
         return applet;
     }

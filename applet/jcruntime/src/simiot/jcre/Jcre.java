@@ -78,6 +78,12 @@ public final class Jcre {
         return (byte) (card().inTransaction() ? 1 : 0);
     }
 
+    /** Lets a test play a card without some algorithm (for capability probing). */
+    public static boolean missingAlgorithm(byte algorithm) {
+        Card c = CURRENT.get();
+        return c != null && c.missing(algorithm);
+    }
+
     /** One atomic step of the card; a tear test may cut the power here. */
     public static void tearPoint() {
         Card c = CURRENT.get();

@@ -86,7 +86,7 @@ final class Constants {
     static final short R_TX_SENT = 25;        // u16 bytes of the head frame already sent
     static final short R_RX_LENGTH = 27;      // u16 bytes of the datagram being received
     static final short R_RX_OVERFLOW = 29;
-    static final short R_RX_REQUEST = 30;     // bytes asked by the next RECEIVE DATA
+    static final short R_RX_SPARE = 30;
     static final short R_SEQ_LOADED = 31;
     static final short R_SEQ_NEXT = 32;       // u32 next uplink sequence
     static final short R_COUNT_BAD_MAC = 36;  // u16 counters, saturating

@@ -3,6 +3,7 @@ package org.simiot.applet;
 import javacard.framework.JCSystem;
 import javacard.framework.Util;
 import javacard.security.AESKey;
+import javacard.security.CryptoException;
 import javacardx.crypto.Cipher;
 
 /**
@@ -20,22 +21,45 @@ final class Crypto {
     private static final byte RB = (byte) 0x87;
 
     private final Cipher aes;
+    private final boolean cbc;
     private final byte[] s;
+    /** All-zero IV: one CBC block from a zero IV is one ECB block. */
+    private final byte[] zeroIv;
 
     Crypto() {
-        aes = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_ECB_NOPAD, false);
         s = JCSystem.makeTransientByteArray(Constants.SCRATCH_SIZE, JCSystem.CLEAR_ON_DESELECT);
+        zeroIv = new byte[16];
+        Cipher c;
+        boolean useCbc = false;
+        try {
+            c = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_ECB_NOPAD, false);
+        } catch (CryptoException e) {
+            // some cards only offer AES in CBC mode
+            c = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_CBC_NOPAD, false);
+            useCbc = true;
+        }
+        aes = c;
+        cbc = useCbc;
+    }
+
+    /** Prepares the cipher so that every doFinal of 16 bytes is one AES block encryption. */
+    private void start(AESKey key) {
+        if (cbc) {
+            aes.init(key, Cipher.MODE_ENCRYPT, zeroIv, (short) 0, (short) 16);
+        } else {
+            aes.init(key, Cipher.MODE_ENCRYPT);
+        }
     }
 
     /** One AES-128 encryption of a 16-byte block. */
     void encryptBlock(AESKey key, byte[] in, short inOff, byte[] out, short outOff) {
-        aes.init(key, Cipher.MODE_ENCRYPT);
+        start(key);
         aes.doFinal(in, inOff, (short) 16, out, outOff);
     }
 
     /** Full 16-byte AES-CMAC of msg into out (RFC 4493). */
     void cmac(AESKey key, byte[] msg, short off, short len, byte[] out, short outOff) {
-        aes.init(key, Cipher.MODE_ENCRYPT);
+        start(key);
         Util.arrayFillNonAtomic(s, S_X, (short) 16, (byte) 0);
         aes.doFinal(s, S_X, (short) 16, s, S_SUBKEY);
         doubleBlock(s, S_SUBKEY);
@@ -86,7 +110,7 @@ final class Crypto {
      * header (kind, modem id, sequence), then 00, then the block index u16.
      */
     void ctr(AESKey key, byte[] header, short headerOff, byte[] data, short off, short len) {
-        aes.init(key, Cipher.MODE_ENCRYPT);
+        start(key);
         Util.arrayCopyNonAtomic(header, (short) (headerOff + 1), s, S_COUNTER, (short) 13);
         s[(short) (S_COUNTER + 13)] = 0;
         short index = 0;

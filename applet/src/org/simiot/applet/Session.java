@@ -39,19 +39,36 @@ final class Session {
         if (lc == 0) {
             ISOException.throwIt(ISO7816.SW_WRONG_LENGTH);
         }
-        resetSession();
         boolean bip = lc > Constants.PROFILE_TRANSPORT_BYTE
                 && (byte) (buf[(short) (ISO7816.OFFSET_CDATA + Constants.PROFILE_BIP_BYTE)] & Constants.PROFILE_BIP_BITS) == Constants.PROFILE_BIP_BITS
                 && (byte) (buf[(short) (ISO7816.OFFSET_CDATA + Constants.PROFILE_TRANSPORT_BYTE)] & Constants.PROFILE_UDP_BIT) != 0;
         if (!bip || !store.has(Constants.F_LOCKED)) {
+            resetSession();
             return; // no session: the card stays a plain card for this terminal
         }
+        // A terminal may send its profile again after a REFRESH: the outstanding
+        // command is gone, the old channel is closed first (the terminal may still
+        // hold it), and frames still waiting (a command result above all) are sent
+        // on the new channel rather than lost.
+        pro.clear();
+        resetRx();
+        Util.setShort(ram, Constants.R_TX_SENT, (short) 0);
         ram[Constants.R_SESSION] = 1;
+        if (ram[Constants.R_CHANNEL] != 0) {
+            pro.push(Constants.Q_CLOSE);
+        }
         // A terminal only reports the events in the card's current event list (TS 102 223 6.4.16).
         pro.push(Constants.Q_EVENT_LIST);
         pro.push(Constants.Q_OPEN);
         if (store.state[Constants.P_FALLBACK_ARMED] != 0) {
             pro.push(Constants.Q_TIMER_START); // the terminal lost its timer with the reset
+        }
+        short frames = txFrames();
+        for (short i = 0; i < frames; i++) {
+            if (!pro.push(Constants.Q_SEND)) {
+                dropFramesFrom(i);
+                break;
+            }
         }
         announce();
     }
@@ -320,7 +337,7 @@ final class Session {
                 }
                 short o = pro.begin(Constants.CMD_RECEIVE_DATA, (byte) 0, (byte) (Constants.DEV_CHANNEL_BASE | channel));
                 o = pro.tagLength(o, (byte) (Constants.TAG_CHANNEL_DATA_LENGTH | Constants.CR), (short) 1);
-                pro.buffer()[o++] = ram[Constants.R_RX_REQUEST];
+                pro.buffer()[o++] = (byte) Constants.MAX_CHUNK;
                 pro.finish(o, Constants.Q_RECEIVE, false);
             } else if (head == Constants.Q_CLOSE) {
                 if (channel == 0) {
@@ -428,14 +445,21 @@ final class Session {
         pro.pop();
     }
 
+    /**
+     * UDP keeps datagram boundaries, the channel's Rx buffer does not say where
+     * they are: a terminal never returns bytes of two datagrams in one RECEIVE
+     * DATA, so an answer shorter than asked ends a datagram, and so does one
+     * that leaves nothing behind. The card always asks for a full chunk.
+     */
     private void receiveDone(boolean ok, byte[] buf, short off, short lc) {
         if (!ok) {
             resetRx();
             return;
         }
+        short n = 0;
         short d = Proactive.find(buf, off, lc, Constants.TAG_CHANNEL_DATA, tlvLength, (short) 0);
         if (d >= 0) {
-            short n = (short) (tlvLength[0] & 0xFF);
+            n = (short) (tlvLength[0] & 0xFF);
             short have = Util.getShort(ram, Constants.R_RX_LENGTH);
             if ((short) (have + n) > Constants.RX_SIZE) {
                 ram[Constants.R_RX_OVERFLOW] = 1;
@@ -446,15 +470,19 @@ final class Session {
         }
         short r = Proactive.find(buf, off, lc, Constants.TAG_CHANNEL_DATA_LENGTH, tlvLength, (short) 0);
         short remaining = (r >= 0 && tlvLength[0] == 1) ? (short) (buf[r] & 0xFF) : 0;
-        if (remaining > 0) {
-            ram[Constants.R_RX_REQUEST] = (byte) (remaining > Constants.MAX_CHUNK ? Constants.MAX_CHUNK : remaining);
+        if (n == Constants.MAX_CHUNK && remaining > 0) {
             if (pro.pushFront(Constants.Q_RECEIVE)) {
-                return;
+                return; // the same datagram goes on
             }
             ram[Constants.R_RX_OVERFLOW] = 1;
         }
-        processDatagram();
+        if (Util.getShort(ram, Constants.R_RX_LENGTH) > 0 || ram[Constants.R_RX_OVERFLOW] != 0) {
+            processDatagram();
+        }
         resetRx();
+        if (n > 0 && remaining > 0) {
+            pro.pushFront(Constants.Q_RECEIVE); // another datagram waits in the terminal
+        }
     }
 
     private void dataAvailable(byte[] buf, short v, short len, byte id) {
@@ -478,7 +506,6 @@ final class Session {
             ISOException.throwIt(Constants.SW_TOOLKIT_BUSY);
         }
         resetRx();
-        ram[Constants.R_RX_REQUEST] = (byte) (avail > Constants.MAX_CHUNK ? Constants.MAX_CHUNK : avail);
         pro.push(Constants.Q_RECEIVE);
     }
 
@@ -504,6 +531,31 @@ final class Session {
         Util.arrayCopyNonAtomic(tx, first, tx, (short) 0, (short) (used - first));
         Util.setShort(ram, Constants.R_TX_USED, (short) (used - first));
         Util.setShort(ram, Constants.R_TX_SENT, (short) 0);
+    }
+
+    private short txFrames() {
+        short used = txUsed();
+        short n = 0;
+        short p = 0;
+        while (p < used) {
+            p = (short) (p + 2 + Util.getShort(tx, p));
+            n++;
+        }
+        return n;
+    }
+
+    /** Keeps the first keep frames of the FIFO and drops (counts) the others. */
+    private void dropFramesFrom(short keep) {
+        short used = txUsed();
+        short p = 0;
+        for (short i = 0; i < keep && p < used; i++) {
+            p = (short) (p + 2 + Util.getShort(tx, p));
+        }
+        short dropped = (short) (txFrames() - keep);
+        Util.setShort(ram, Constants.R_TX_USED, p);
+        for (short i = 0; i < dropped; i++) {
+            count(Constants.R_COUNT_DROPPED);
+        }
     }
 
     private void dropAllFrames() {

@@ -148,6 +148,18 @@ class DownlinkTest {
     }
 
     @Test
+    void twoQueuedDatagramsAreReadAndVerifiedSeparately() {
+        SimCard c = session();
+        int before = c.proactiveLog.size();
+        c.deliver(perform(c, 1, 11, 1), perform(c, 2, 12, 2)).expect(0x9000);
+        byte[] st = c.status();
+        assertEquals(2, st[10], "both commands were applied, in order");
+        assertEquals(0, SimCard.u16(st, 22) + SimCard.u16(st, 26), "no datagram was glued to the other");
+        assertEquals(2, c.proactiveLog.subList(before, c.proactiveLog.size()).stream().filter(s -> s.startsWith("RECEIVE")).count());
+        assertEquals("0000000c1102", Hex.s(c.ref.open(c.sent.get(c.sent.size() - 1)).plain));
+    }
+
+    @Test
     void datagramOverSeveralReceiveDataIsReassembled() {
         SimCard c = session();
         // an ack frame is 34 bytes; make the terminal hand it over 10 bytes at a time by announcing 10

@@ -35,7 +35,9 @@ public final class SimCard {
     /** Datagrams the terminal sent on the UDP channel. */
     public final List<byte[]> sent = new ArrayList<>();
     private final ByteArrayOutputStream txBuffer = new ByteArrayOutputStream();
-    private byte[] rxBuffer = new byte[0];
+    /** The channel's Rx side as a terminal keeps it: whole datagrams, read one at a time. */
+    private final java.util.ArrayDeque<byte[]> rxQueue = new java.util.ArrayDeque<>();
+    private byte[] rxCurrent = new byte[0];
     private int rxPos;
     public boolean channelOpen;
     public String openResult = "830100";
@@ -182,11 +184,16 @@ public final class SimCard {
             case 0x42: {
                 int d = find(c, o, 0x37);
                 int want = c[d] & 0xFF;
-                int n = Math.min(want, rxBuffer.length - rxPos);
-                byte[] chunk = Arrays.copyOfRange(rxBuffer, rxPos, rxPos + n);
+                if (rxPos >= rxCurrent.length && !rxQueue.isEmpty()) {
+                    rxCurrent = rxQueue.poll();
+                    rxPos = 0;
+                }
+                int n = Math.min(want, rxCurrent.length - rxPos);
+                byte[] chunk = Arrays.copyOfRange(rxCurrent, rxPos, rxPos + n);
                 rxPos += n;
-                int left = Math.min(255, rxBuffer.length - rxPos);
-                return send(apdu("80140000", Hex.b(head + "830100" + "B6" + berLen(n) + Hex.s(chunk) + "B701" + String.format("%02X", left))));
+                int left = Math.min(255, available());
+                String result = n < want ? "830102" : "830100"; // fewer bytes than asked: missing information
+                return send(apdu("80140000", Hex.b(head + result + "B6" + berLen(n) + Hex.s(chunk) + "B701" + String.format("%02X", left))));
             }
             case 0x41:
                 channelOpen = false;
@@ -233,12 +240,26 @@ public final class SimCard {
     }
 
     /** A datagram arrives on the channel: ENVELOPE data available, then the proactive loop. */
-    public Resp deliver(byte[] datagram) {
-        rxBuffer = datagram;
-        rxPos = 0;
-        int n = Math.min(255, datagram.length);
+    public Resp deliver(byte[]... datagrams) {
+        for (byte[] d : datagrams) rxQueue.add(d);
+        int n = Math.min(255, available());
         Resp r = send(apdu("80C20000", Hex.b("D60E990109820282" + "81B80281" + "00B701" + String.format("%02X", n))));
         return drain(r);
+    }
+
+    /** What a terminal forgets when the card is reset: the channel and its buffers. */
+    public void terminalReset() {
+        rxQueue.clear();
+        rxCurrent = new byte[0];
+        rxPos = 0;
+        txBuffer.reset();
+        channelOpen = false;
+    }
+
+    private int available() {
+        int n = rxCurrent.length - rxPos;
+        for (byte[] d : rxQueue) n += d.length;
+        return n;
     }
 
     public Resp submit(byte[] readings) {

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import simiot.tools.ClassFileChecker;
 import simiot.tools.SubsetChecker;
 
 /** The applet sources stay inside the Java Card subset; the checker really catches what it must. */
@@ -26,6 +27,41 @@ class SubsetCheckTest {
     void appletSourcesAreInsideTheSubset() throws Exception {
         List<String> problems = SubsetChecker.checkTree(appletSources());
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void compiledAppletClassesAreInsideTheSubset() throws Exception {
+        Path classes = appletSources().getParent().resolve("build/classes/applet");
+        assertEquals(List.of(), ClassFileChecker.checkTree(classes));
+    }
+
+    /** Compiles a sample class for Java 8 and runs the class file check on it. */
+    static List<String> compiled(String source) throws Exception {
+        Path dir = Files.createTempDirectory("subset");
+        Files.write(dir.resolve("S.java"), source.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "--release", "8", "-nowarn", "-d", dir.toString(), dir.resolve("S.java").toString());
+        assertEquals(0, rc, "sample compiles");
+        return ClassFileChecker.checkTree(dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "class S { byte[] b; void f(short s) { Object o = \"n=\" + s; } }",
+            "class S { short f(short a) { return (short) (a * 100000); } }",
+            "class S { int x; }",
+            "class S { void f(long l) { } }",
+            "class S { Object f() { return Short.valueOf((short) 1); } }",
+            "class S { void f() { java.util.Arrays.fill(new byte[1], (byte) 0); } }",
+            "class S { short f(short a) { return (short) (a / 1.5); } }",
+    })
+    void compiledViolationsAreFound(String source) throws Exception {
+        assertTrue(!compiled(source).isEmpty(), "must be rejected: " + source);
+    }
+
+    @Test
+    void compiledSubsetCodeIsAccepted() throws Exception {
+        assertEquals(List.of(), compiled("class S { byte[] b = new byte[4]; short f(short a, byte c) { return (short) ((short) (a << 3) + c); } }"));
     }
 
     @ParameterizedTest

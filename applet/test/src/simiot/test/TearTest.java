@@ -32,7 +32,10 @@ class TearTest {
                 tears++;
             }
             c.card.tearAfter(0);
-            if (!c.card.powered()) c.card.powerOn();
+            if (!c.card.powered()) {
+                c.card.powerOn();
+                c.terminalReset();
+            }
             c.select();
             byte[] st = c.status();
             boolean switched = st[10] == 2;
@@ -76,7 +79,10 @@ class TearTest {
                 tears++;
             }
             c.card.tearAfter(0);
-            if (!c.card.powered()) c.card.powerOn();
+            if (!c.card.powered()) {
+                c.card.powerOn();
+                c.terminalReset();
+            }
             c.select();
             c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))));
             RefV2 fresh = new RefV2(newKey, SimCard.MODEM_ID);
@@ -107,6 +113,7 @@ class TearTest {
             } catch (PowerLoss e) {
                 tears++;
                 c.card.powerOn();
+                c.terminalReset();
                 c.select();
                 c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))));
             }

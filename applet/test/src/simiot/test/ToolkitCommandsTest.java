@@ -78,6 +78,26 @@ class ToolkitCommandsTest {
     }
 
     @Test
+    void framesWaitingSurviveANewTerminalProfile() {
+        SimCard c = new SimCard();
+        c.startSession(false);
+        byte[] r = SimCard.reading(1, SimCard.TS, Hex.b("00000001"));
+        c.send(SimCard.apdu("80D00000", r)).expect(0x9135); // not fetched
+        c.send(SimCard.apdu("80D00000", r)).expect(0x9135);
+        c.proactiveLog.clear();
+        c.terminalReset();
+        c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE)))).expect(0x9000);
+        assertEquals(List.of("CLOSE:0", "EVENTS:0", "OPEN:1", "SEND:1", "SEND:1"), c.proactiveLog, "the old channel is closed first");
+        assertEquals(1, c.ref.open(c.sent.get(0)).seq);
+        assertEquals(2, c.ref.open(c.sent.get(1)).seq);
+        assertEquals(0, SimCard.u16(c.status(), 30), "nothing dropped");
+        // a profile without BIP ends the session and drops what waits
+        c.send(SimCard.apdu("80D00000", r)).expect(0x9135);
+        c.send("8010000003FFFFFF").expect(0x9000);
+        assertEquals(1, SimCard.u16(c.status(), 30));
+    }
+
+    @Test
     void sendFailureWithChannelClosedCountsADrop() {
         SimCard c = new SimCard();
         c.startSession(false);

@@ -97,6 +97,21 @@ class CryptoTest {
     }
 
     @Test
+    void aCardWithoutEcbUsesCbcFromAZeroIv() {
+        simiot.jcre.Card card = new simiot.jcre.Card();
+        card.withoutAlgorithm(javacardx.crypto.Cipher.ALG_AES_BLOCK_128_ECB_NOPAD);
+        card.install(SimIotApplet.class, Hex.b(SimCard.AID_HEX), null);
+        Crypto cbc = new Crypto();
+        byte[] msg = Hex.b(M);
+        byte[] out = new byte[16];
+        cbc.cmac(key(K), msg, (short) 0, (short) 64, out, (short) 0);
+        assertEquals("51f0bebf7e3b9d92fc49741779363cfe", Hex.s(out));
+        byte[] data = new byte[40];
+        cbc.ctr(key(K), Hex.b("a201" + "00000000000004d2" + "00000102"), (short) 0, data, (short) 0, (short) 40);
+        assertArrayEquals(RefV2.ctr(Hex.b(K), 1, Hex.b("00000000000004d2"), 0x102, new byte[40]), data);
+    }
+
+    @Test
     void windowArithmetic() {
         byte[] a = Hex.b("00000141");
         byte[] b = Hex.b("00000101");
