@@ -11,8 +11,17 @@ namespace SimIoT.Edge.Sim;
 /// uplink acknowledgements, read its status, personalise it. Every exchange goes through
 /// the toolkit terminal, so proactive commands raised on the way are carried out.
 /// </summary>
-public sealed class SimCard(ToolkitTerminal terminal)
+public sealed class SimCard
 {
+    private readonly ToolkitTerminal terminal;
+    private int _datagramsSent;
+
+    public SimCard(ToolkitTerminal terminal)
+    {
+        this.terminal = terminal;
+        terminal.DatagramSent += _ => Interlocked.Increment(ref _datagramsSent);
+    }
+
     /// <summary>Most reading bytes one SUBMIT READINGS carries (short APDU, Lc ≤ 255).</summary>
     public const int MaxSubmitLength = 255;
 
@@ -38,9 +47,17 @@ public sealed class SimCard(ToolkitTerminal terminal)
     /// took; it stops early when the card's frame buffer is full (6A84), so the caller can
     /// keep the rest for later.
     /// </summary>
-    public async Task<int> SubmitAsync(IReadOnlyList<V1Packet> readings, CancellationToken cancellationToken)
+    public Task<int> SubmitAsync(IReadOnlyList<V1Packet> readings, CancellationToken cancellationToken) =>
+        SubmitAsync(readings, new SubmitProgress(), cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="progress"/> also counts the readings whose frame left before an
+    /// exception (the card pulled after sending), so a retry resumes after them.
+    /// </summary>
+    public async Task<int> SubmitAsync(IReadOnlyList<V1Packet> readings, SubmitProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(progress);
         int taken = 0;
         while (taken < readings.Count)
         {
@@ -56,10 +73,22 @@ public sealed class SimCard(ToolkitTerminal terminal)
             int offset = 5;
             for (int i = 0; i < count; i++) offset += WriteReading(readings[taken + i], apdu.AsSpan(offset));
 
-            var response = await terminal.ExchangeAsync(apdu, cancellationToken).ConfigureAwait(false);
+            int sentBefore = Volatile.Read(ref _datagramsSent);
+            ResponseApdu response;
+            try
+            {
+                response = await terminal.ExchangeAsync(apdu, cancellationToken).ConfigureAwait(false);
+            }
+            catch when (Volatile.Read(ref _datagramsSent) > sentBefore)
+            {
+                // The card sealed these readings and their frame went out before the exchange broke.
+                progress.Taken += count;
+                throw;
+            }
             if (response.StatusWord == SimAppletCommands.FileFull) return taken;
             Check("SUBMIT READINGS", response);
             taken += count;
+            progress.Taken += count;
         }
         return taken;
     }

@@ -66,10 +66,13 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         int done = 0;
         while (done < packets.Count)
         {
-            int taken = await WithSessionAsync(sim => sim.SubmitAsync(packets.GetRange(done, packets.Count - done), cancellationToken), cancellationToken).ConfigureAwait(false);
-            done += taken;
-            ReadingsSubmitted += taken;
-            if (taken == 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+            // A retry after a card removal resumes after the readings whose frame already left.
+            var progress = new SubmitProgress();
+            int start = done;
+            await WithSessionAsync(sim => sim.SubmitAsync(packets.GetRange(start + progress.Taken, packets.Count - start - progress.Taken), progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            done = start + progress.Taken;
+            ReadingsSubmitted += progress.Taken;
+            if (progress.Taken == 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
