@@ -1,0 +1,26 @@
+namespace SimIoT.Cloud.Kafka;
+
+public sealed class KafkaBusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>Bootstrap servers; when set the bus is Kafka.</summary>
+    public string? Kafka { get; set; }
+
+    /// <summary>Prefix of consumer group ids.</summary>
+    public string GroupPrefix { get; set; } = "simiot";
+
+    /// <summary>
+    /// Names this process in the groups of broadcast handlers (SSE, gateway commands), which every
+    /// process must see in full. Defaults to a fresh id per start.
+    /// </summary>
+    public string InstanceId { get; set; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Partitions of the topics this process creates when they do not exist.</summary>
+    public int Partitions { get; set; } = 3;
+
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+}

@@ -1,0 +1,4 @@
+namespace SimIoT.Cloud.Api;
+
+/// <summary>A reading as in the Kafka JSON: <c>data</c> is the first axis, <c>values</c> only for multi-axis devices.</summary>
+public sealed record TelemetryPointDto(string Timestamp, int Data, IReadOnlyList<int>? Values);
