@@ -20,7 +20,7 @@ public static class CloudApp
         {
             Args = args ?? [],
             ContentRootPath = AppContext.BaseDirectory,
-            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "webui"),
         });
         builder.Configuration.AddInMemoryCollection(settings);
         if (string.IsNullOrEmpty(builder.Configuration["Urls"])) builder.WebHost.UseUrls(DefaultUrl);

@@ -86,6 +86,9 @@ public sealed class SimulatedModem : IDisposable
         return Send(FrameKind.CommandResult, message);
     }
 
+    /// <summary>An unsolicited carrier report (command id 0), as a SIM sends when it starts or falls back.</summary>
+    public uint ReportCarrier() => SendResult(CommandMessage.UnsolicitedReport, AckStatus.Ack, Carrier);
+
     private uint Send(FrameKind kind, ReadOnlySpan<byte> payload)
     {
         uint sequence;
