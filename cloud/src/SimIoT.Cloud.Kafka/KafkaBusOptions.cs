@@ -21,6 +21,12 @@ public sealed class KafkaBusOptions
 
     public short ReplicationFactor { get; set; } = 1;
 
+    /// <summary>
+    /// Create the topics at start. Off where the admin API is missing (librdkafka's mock cluster):
+    /// then topics are auto-created by the first client that names them.
+    /// </summary>
+    public bool CreateTopics { get; set; } = true;
+
     /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 }

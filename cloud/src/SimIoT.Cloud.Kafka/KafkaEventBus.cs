@@ -90,7 +90,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await CreateTopicsAsync().ConfigureAwait(false);
+        if (_options.CreateTopics) await CreateTopicsAsync().ConfigureAwait(false);
         var handlers = _services.GetServices<IBusHandler>().ToList();
         _waitingForAssignment = handlers.Count;
         if (handlers.Count == 0) _ready.TrySetResult();
@@ -111,7 +111,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             .ToList();
         try
         {
-            await admin.CreateTopicsAsync(topics).ConfigureAwait(false);
+            await admin.CreateTopicsAsync(topics, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
         }
         catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
@@ -126,6 +126,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             AutoOffsetReset = handler.Broadcast ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
             TopicMetadataRefreshIntervalMs = 5000,
+            AllowAutoCreateTopics = true,
         };
         bool assigned = false;
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
@@ -148,7 +149,17 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
             while (!token.IsCancellationRequested)
             {
-                var result = consumer.Consume(token);
+                ConsumeResult<string, byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(token);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    // For instance a subscribed topic that does not exist yet; it will once someone produces to it.
+                    _logger.LogDebug("Kafka consumer {Handler}: {Reason}", handler.Name, ex.Error.Reason);
+                    continue;
+                }
                 if (result?.Message is null) continue;
                 try
                 {
