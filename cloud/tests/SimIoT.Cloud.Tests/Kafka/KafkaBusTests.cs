@@ -16,9 +16,10 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
 
     public KafkaBusTests(KafkaCluster kafka) => _kafka = kafka;
 
+    // Each cloud gets its own consumer groups: a group that outlives a test would make the next one wait for a rebalance.
     private async Task<CloudHarness> StartAsync(CloudRole role = CloudRole.All, string? dataDir = null)
     {
-        var cloud = await CloudHarness.StartAsync(new() { ["Bus:Kafka"] = _kafka.BootstrapServers, ["Bus:Partitions"] = "3", ["Bus:CreateTopics"] = _kafka.IsMock ? "false" : "true" }, role, dataDir);
+        var cloud = await CloudHarness.StartAsync(new() { ["Bus:Kafka"] = _kafka.BootstrapServers, ["Bus:Partitions"] = "3", ["Bus:GroupPrefix"] = $"test-{Guid.NewGuid():N}", ["Bus:CreateTopics"] = _kafka.IsMock ? "false" : "true" }, role, dataDir);
         await cloud.App.Services.GetRequiredService<KafkaEventBus>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
         return cloud;
     }
