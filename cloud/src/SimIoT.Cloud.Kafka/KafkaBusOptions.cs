@@ -4,7 +4,10 @@ public sealed class KafkaBusOptions
 {
     public const string Section = "Bus";
 
-    /// <summary>Bootstrap servers; when set the bus is Kafka.</summary>
+    /// <summary>The value of <see cref="Kafka"/> that starts librdkafka's in-process mock cluster.</summary>
+    public const string Mock = "mock";
+
+    /// <summary>Bootstrap servers; when set the bus is Kafka ("mock": librdkafka's in-process mock cluster).</summary>
     public string? Kafka { get; set; }
 
     /// <summary>Prefix of consumer group ids.</summary>

@@ -30,6 +30,8 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private readonly List<Thread> _consumers = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waitingForAssignment;
+    private readonly string? _bootstrap;
+    private IProducer<string, byte[]>? _mockAnchor;
 
     public KafkaEventBus(IOptions<KafkaBusOptions> options, IServiceProvider services, DeviceCatalog catalog, CloudMetrics metrics, ILogger<KafkaEventBus> logger)
     {
@@ -38,6 +40,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         _catalog = catalog;
         _metrics = metrics;
         _logger = logger;
+        if (_options.Kafka == KafkaBusOptions.Mock) _bootstrap = StartMockCluster();
         var config = new ProducerConfig(Client())
         {
             LingerMs = 5,
@@ -51,11 +54,34 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     /// <summary>Completes when every consumer has its partitions: records published after it are seen.</summary>
     public Task Ready => _ready.Task;
 
-    private Dictionary<string, string> Client()
+    private Dictionary<string, string> Client() =>
+        new(_options.Client) { ["bootstrap.servers"] = _bootstrap ?? _options.Kafka! };
+
+    /// <summary>
+    /// "--kafka mock": librdkafka's in-process mock cluster, for trying the Kafka path without a
+    /// broker. It lives as long as the client that started it, and only that client's log says where it is.
+    /// </summary>
+    private string StartMockCluster()
     {
-        var config = new Dictionary<string, string>(_options.Client) { ["bootstrap.servers"] = _options.Kafka! };
-        return config;
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var config = new ProducerConfig { BootstrapServers = "mock" };
+        config.Set("test.mock.num.brokers", "1");
+        _mockAnchor = new ProducerBuilder<string, byte[]>(config).SetLogHandler((_, m) =>
+        {
+            const string marker = "replaced with ";
+            int at = m.Message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0 && m.Message.Contains("Mock cluster", StringComparison.Ordinal)) found.TrySetResult(m.Message[(at + marker.Length)..].Trim());
+        }).Build();
+        // Topics come into being when first produced to (the mock has no admin API).
+        foreach (var topic in KnownTopics()) _mockAnchor.Produce(topic, new Message<string, byte[]> { Key = "", Value = "{}"u8.ToArray() });
+        _mockAnchor.Flush(TimeSpan.FromSeconds(10));
+        if (!found.Task.Wait(TimeSpan.FromSeconds(10))) throw new InvalidOperationException("librdkafka did not start its mock cluster");
+        _logger.LogWarning("Kafka mock cluster (in-process, not durable) at {Bootstrap}", found.Task.Result);
+        return found.Task.Result;
     }
+
+    private IEnumerable<string> KnownTopics() => CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
+        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges]);
 
     public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
     {
@@ -90,7 +116,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.CreateTopics) await CreateTopicsAsync().ConfigureAwait(false);
+        if (_options.CreateTopics && _options.Kafka != KafkaBusOptions.Mock) await CreateTopicsAsync().ConfigureAwait(false);
         var handlers = _services.GetServices<IBusHandler>().ToList();
         _waitingForAssignment = handlers.Count;
         if (handlers.Count == 0) _ready.TrySetResult();
@@ -105,9 +131,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private async Task CreateTopicsAsync()
     {
         using var admin = new AdminClientBuilder(Client()).SetLogHandler((_, m) => Log<object?>(null, m)).Build();
-        var topics = CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
-            .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges])
-            .Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor })
+        var topics = KnownTopics().Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor })
             .ToList();
         try
         {
@@ -127,6 +151,8 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             EnableAutoCommit = true,
             TopicMetadataRefreshIntervalMs = 5000,
             AllowAutoCreateTopics = true,
+            // Latency over batching: a fetch returns within 20 ms even from a broker (or the mock) that does not wake it early.
+            FetchWaitMaxMs = 20,
         };
         bool assigned = false;
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
@@ -206,6 +232,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     public void Dispose()
     {
         _producer.Dispose();
+        _mockAnchor?.Dispose();
         _stopping.Dispose();
     }
 }

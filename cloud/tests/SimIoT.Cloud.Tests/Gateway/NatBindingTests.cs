@@ -44,7 +44,7 @@ public class NatBindingTests
         first.SendData();
         await Eventually.TrueAsync(() => first.AcksReceived > 0, "acked at the first address");
         // Same SIM, new source port (the carrier NAT rebound it): its sequence continues.
-        using var moved = new LoadGen.SimulatedModem(first.Id, first.MasterKey, cloud.Udp) { LastSequence = first.LastSequence };
+        using var moved = new SimIoT.LoadGen.SimulatedModem(first.Id, first.MasterKey, cloud.Udp) { LastSequence = first.LastSequence };
         moved.SendData();
         await Eventually.TrueAsync(() => moved.AcksReceived > 0, "acked at the new address");
     }

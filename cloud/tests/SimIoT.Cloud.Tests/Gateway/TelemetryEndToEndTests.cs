@@ -77,7 +77,7 @@ public class TelemetryEndToEndTests
         // A new cloud on the same data: the first downlink after the restart must be above every earlier one.
         await using (var cloud = await CloudHarness.StartAsync(dataDir: dataDir))
         {
-            using var modem = new LoadGen.SimulatedModem(new ModemId(0x99), ReadKey(dataDir), cloud.Udp) { LastSequence = uplink };
+            using var modem = new SimIoT.LoadGen.SimulatedModem(new ModemId(0x99), ReadKey(dataDir), cloud.Udp) { LastSequence = uplink };
             modem.SendData();
             await Eventually.TrueAsync(() => modem.AcksReceived > 0, "an ack after the restart");
             after = modem.LastDownlinkSequence;

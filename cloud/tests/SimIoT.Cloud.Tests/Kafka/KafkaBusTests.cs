@@ -83,7 +83,7 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
         Random.Shared.NextBytes(key);
         (await api.Http.PostAsJsonAsync("/api/modems", new { id = "3001", masterKey = Convert.ToHexString(key) })).EnsureSuccessStatusCode();
         await Eventually.TrueAsync(() => gateway.App.Services.GetRequiredService<SimIoT.Cloud.Gateway.ModemRegistry>().TryGet(new(0x3001), out _), "the gateway knows the modem", TimeSpan.FromSeconds(60));
-        using var modem = new LoadGen.SimulatedModem(new(0x3001), key, gateway.Udp);
+        using var modem = new SimIoT.LoadGen.SimulatedModem(new(0x3001), key, gateway.Udp);
         var t0 = DateTime.UtcNow;
         for (int i = 0; i < 50; i++) modem.SendReading(3, t0.AddMilliseconds(i), i);
         await Eventually.ValueAsync(() => api.GetJsonAsync("/api/modems/0000000000003001/telemetry/temp"), j => j.GetArrayLength() == 50, "the API side stored every reading", TimeSpan.FromSeconds(60));
