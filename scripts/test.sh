@@ -34,6 +34,9 @@ done
 
 cd "$SIMIOT_ROOT"
 if ((install)); then ensure_apt_packages; fi
+source "$SIMIOT_ROOT/scripts/services.sh"
+start_test_services
+trap stop_test_services EXIT
 
 passed=0 failed=0 skipped=0 broken=0
 results="$SIMIOT_ROOT/artifacts/test-results"

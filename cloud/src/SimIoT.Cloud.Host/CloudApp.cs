@@ -1,0 +1,54 @@
+using SimIoT.Cloud.Api;
+using SimIoT.Cloud.Hosting;
+using SimIoT.Cloud.Kafka;
+using SimIoT.Cloud.Postgres;
+using SimIoT.Cloud.Store;
+
+namespace SimIoT.Cloud.Host;
+
+/// <summary>
+/// Builds the cloud process for a role, choosing the bus (in-process or Kafka) and the store
+/// (SQLite or PostgreSQL) from configuration. Tests build it the same way on port 0.
+/// </summary>
+public static class CloudApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8000";
+
+    public static WebApplication Build(CloudRole role, IEnumerable<KeyValuePair<string, string?>> settings, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "webui"),
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (string.IsNullOrEmpty(builder.Configuration["Urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        var config = builder.Configuration;
+        var services = builder.Services;
+        services.AddCloudCore(config);
+
+        var postgres = config[$"{StoreOptions.Section}:{nameof(StoreOptions.Postgres)}"];
+        if (string.IsNullOrWhiteSpace(postgres)) services.AddSqliteStore();
+        else services.AddPostgresStore();
+
+        if (role != CloudRole.Gateway) services.AddCloudApi();
+
+        var kafka = config[$"{KafkaBusOptions.Section}:{nameof(KafkaBusOptions.Kafka)}"];
+        if (string.IsNullOrWhiteSpace(kafka)) services.AddInProcessBus();
+        else services.AddKafkaBus(config);
+
+        if (role != CloudRole.Api) services.AddCloudGateway();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapOperationsApi();
+        if (role != CloudRole.Gateway)
+        {
+            app.MapCloudApi();
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
+        }
+        return app;
+    }
+}

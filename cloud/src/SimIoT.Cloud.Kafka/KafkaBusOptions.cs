@@ -1,0 +1,35 @@
+namespace SimIoT.Cloud.Kafka;
+
+public sealed class KafkaBusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>The value of <see cref="Kafka"/> that starts librdkafka's in-process mock cluster.</summary>
+    public const string Mock = "mock";
+
+    /// <summary>Bootstrap servers; when set the bus is Kafka ("mock": librdkafka's in-process mock cluster).</summary>
+    public string? Kafka { get; set; }
+
+    /// <summary>Prefix of consumer group ids.</summary>
+    public string GroupPrefix { get; set; } = "simiot";
+
+    /// <summary>
+    /// Names this process in the groups of broadcast handlers (SSE, gateway commands), which every
+    /// process must see in full. Defaults to a fresh id per start.
+    /// </summary>
+    public string InstanceId { get; set; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Partitions of the topics this process creates when they do not exist.</summary>
+    public int Partitions { get; set; } = 3;
+
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>
+    /// Create the topics at start. Off where the admin API is missing (librdkafka's mock cluster):
+    /// then topics are auto-created by the first client that names them.
+    /// </summary>
+    public bool CreateTopics { get; set; } = true;
+
+    /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+}

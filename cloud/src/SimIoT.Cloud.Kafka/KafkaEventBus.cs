@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Protocol.Telemetry;
+
+namespace SimIoT.Cloud.Kafka;
+
+/// <summary>
+/// The distributed profile's bus on Confluent.Kafka: records keyed by modem id (one modem's
+/// records stay in order on one partition), one consumer per handler on its own thread. Shared
+/// handlers split partitions inside one group; broadcast handlers get a group per process.
+/// Stopping flushes the producer, so what the gateway published reaches the brokers.
+/// </summary>
+public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
+{
+    private readonly KafkaBusOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly DeviceCatalog _catalog;
+    private readonly CloudMetrics _metrics;
+    private readonly ILogger<KafkaEventBus> _logger;
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Thread> _consumers = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waitingForAssignment;
+    private readonly string? _bootstrap;
+    private IProducer<string, byte[]>? _mockAnchor;
+
+    public KafkaEventBus(IOptions<KafkaBusOptions> options, IServiceProvider services, DeviceCatalog catalog, CloudMetrics metrics, ILogger<KafkaEventBus> logger)
+    {
+        _options = options.Value;
+        _services = services;
+        _catalog = catalog;
+        _metrics = metrics;
+        _logger = logger;
+        if (_options.Kafka == KafkaBusOptions.Mock) _bootstrap = StartMockCluster();
+        var config = new ProducerConfig(Client())
+        {
+            LingerMs = 5,
+            BatchNumMessages = 10_000,
+            QueueBufferingMaxMessages = 1_000_000,
+            Acks = Acks.Leader,
+        };
+        _producer = new ProducerBuilder<string, byte[]>(config).SetLogHandler(Log).SetErrorHandler(Error).Build();
+    }
+
+    /// <summary>Completes when every consumer has its partitions: records published after it are seen.</summary>
+    public Task Ready => _ready.Task;
+
+    private Dictionary<string, string> Client() =>
+        new(_options.Client) { ["bootstrap.servers"] = _bootstrap ?? _options.Kafka! };
+
+    /// <summary>
+    /// "--kafka mock": librdkafka's in-process mock cluster, for trying the Kafka path without a
+    /// broker. It lives as long as the client that started it, and only that client's log says where it is.
+    /// </summary>
+    private string StartMockCluster()
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var config = new ProducerConfig { BootstrapServers = "mock" };
+        config.Set("test.mock.num.brokers", "1");
+        _mockAnchor = new ProducerBuilder<string, byte[]>(config).SetLogHandler((_, m) =>
+        {
+            const string marker = "replaced with ";
+            int at = m.Message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0 && m.Message.Contains("Mock cluster", StringComparison.Ordinal)) found.TrySetResult(m.Message[(at + marker.Length)..].Trim());
+        }).Build();
+        // Topics come into being when first produced to (the mock has no admin API).
+        foreach (var topic in KnownTopics()) _mockAnchor.Produce(topic, new Message<string, byte[]> { Key = "", Value = "{}"u8.ToArray() });
+        _mockAnchor.Flush(TimeSpan.FromSeconds(10));
+        if (!found.Task.Wait(TimeSpan.FromSeconds(10))) throw new InvalidOperationException("librdkafka did not start its mock cluster");
+        _logger.LogWarning("Kafka mock cluster (in-process, not durable) at {Bootstrap}", found.Task.Result);
+        return found.Task.Result;
+    }
+
+    private IEnumerable<string> KnownTopics() => CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
+        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges]);
+
+    public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
+    {
+        var bytes = MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : value.ToArray();
+        var message = new Message<string, byte[]> { Key = key, Value = bytes };
+        long started = Stopwatch.GetTimestamp();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                _producer.Produce(topic, message, report => OnDelivered(report, started));
+                _metrics.BusPublished();
+                return;
+            }
+            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull && attempt < 100)
+            {
+                // The local queue is full: let librdkafka send for a moment rather than lose the record.
+                _producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
+    private void OnDelivered(DeliveryReport<string, byte[]> report, long started)
+    {
+        if (report.Error.IsError)
+        {
+            _logger.LogError("Kafka delivery to {Topic} failed: {Reason}", report.Topic, report.Error.Reason);
+            return;
+        }
+        _metrics.ObserveBusLatency(Stopwatch.GetElapsedTime(started));
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.CreateTopics && _options.Kafka != KafkaBusOptions.Mock) await CreateTopicsAsync().ConfigureAwait(false);
+        var handlers = _services.GetServices<IBusHandler>().ToList();
+        _waitingForAssignment = handlers.Count;
+        if (handlers.Count == 0) _ready.TrySetResult();
+        foreach (var handler in handlers)
+        {
+            var thread = new Thread(() => Consume(handler)) { IsBackground = true, Name = $"kafka-{handler.Name}" };
+            _consumers.Add(thread);
+            thread.Start();
+        }
+    }
+
+    private async Task CreateTopicsAsync()
+    {
+        using var admin = new AdminClientBuilder(Client()).SetLogHandler((_, m) => Log<object?>(null, m)).Build();
+        var topics = KnownTopics().Select(t => new TopicSpecification { Name = t, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor })
+            .ToList();
+        try
+        {
+            await admin.CreateTopicsAsync(topics, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+        }
+    }
+
+    private void Consume(IBusHandler handler)
+    {
+        var config = new ConsumerConfig(Client())
+        {
+            GroupId = handler.Broadcast ? $"{_options.GroupPrefix}-{handler.Name}-{_options.InstanceId}" : $"{_options.GroupPrefix}-{handler.Name}",
+            AutoOffsetReset = handler.Broadcast ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
+            EnableAutoCommit = true,
+            TopicMetadataRefreshIntervalMs = 5000,
+            AllowAutoCreateTopics = true,
+            // Latency over batching: a fetch returns within 20 ms even from a broker (or the mock) that does not wake it early.
+            FetchWaitMaxMs = 20,
+        };
+        bool assigned = false;
+        using var consumer = new ConsumerBuilder<string, byte[]>(config)
+            .SetLogHandler(Log)
+            .SetErrorHandler(Error)
+            .SetPartitionsAssignedHandler((c, partitions) =>
+            {
+                if (!assigned && partitions.Count > 0)
+                {
+                    assigned = true;
+                    if (Interlocked.Decrement(ref _waitingForAssignment) == 0) _ready.TrySetResult();
+                }
+                // Broadcast groups start at the end, but only once the assignment is known, so nothing published after Ready is skipped.
+                return partitions.Select(p => new TopicPartitionOffset(p, handler.Broadcast ? Offset.End : Offset.Unset));
+            })
+            .Build();
+        consumer.Subscribe(handler.Topics);
+        var token = _stopping.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                ConsumeResult<string, byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(token);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    // For instance a subscribed topic that does not exist yet; it will once someone produces to it.
+                    _logger.LogDebug("Kafka consumer {Handler}: {Reason}", handler.Name, ex.Error.Reason);
+                    continue;
+                }
+                if (result?.Message is null) continue;
+                try
+                {
+                    handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? []), token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogError(ex, "Bus handler {Handler} failed on a {Topic} record", handler.Name, result.Topic);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        consumer.Close();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _stopping.Cancel();
+        foreach (var thread in _consumers) thread.Join(TimeSpan.FromSeconds(10));
+        return Task.CompletedTask;
+    }
+
+    private void Log<T>(T client, LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Warning,
+            SyslogLevel.Warning or SyslogLevel.Notice => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        _logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+    }
+
+    private void Error<T>(T client, Error error)
+    {
+        // librdkafka recovers from transient errors itself (broker restarts, rebalances); only fatal ones are ours to report.
+        if (error.IsFatal) _logger.LogError("Kafka fatal error: {Reason}", error.Reason);
+        else _logger.LogWarning("Kafka: {Reason}", error.Reason);
+    }
+
+    public void Dispose()
+    {
+        _producer.Dispose();
+        _mockAnchor?.Dispose();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+using SimIoT.Cloud.Commands;
+using SimIoT.Cloud.Modems;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Api;
+
+/// <summary>Store records to API shapes.</summary>
+internal static class ApiMapping
+{
+    public static ModemDto ToDto(this ModemRecord m, DateTime now, TimeSpan freshness) => new(
+        m.Id.ToString(), m.Nickname, m.Protocol == ModemProtocol.V1 ? "v1" : "v2", m.Carrier, m.LastSeen,
+        m.LastSeen is { } seen && now - seen < freshness ? "fresh" : "stale",
+        m.Protocol == ModemProtocol.V1, m.Protocol == ModemProtocol.V2, m.Endpoint, m.RegisteredAt);
+
+    public static CommandDto ToDto(this CommandRecord c) => new(
+        c.Id, c.ModemId.ToString(), c.Carrier, CommandStates.ToText(c.State), c.Attempts, c.CreatedAt, c.UpdatedAt, c.ResultCarrier, c.Detail);
+
+    public static bool TryParseModemId(string text, out ModemId id) => ModemId.TryParse(text, out id) && text.Trim().Length <= 18;
+}

@@ -1,0 +1,3 @@
+namespace SimIoT.Cloud.Api;
+
+public sealed record CommandAccepted(uint Id, string State);

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Modems;
+using SimIoT.Cloud.Store;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Api;
+
+public static class ModemsApi
+{
+    public static IEndpointRouteBuilder MapModemsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/modems").WithTags("Modems");
+        group.MapGet("/", ListAsync).WithName("ListModems").WithSummary("Every modem with its carrier, last seen and link state.");
+        group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
+        group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key.");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays.");
+        return app;
+    }
+
+    private static async Task<Ok<ModemDto[]>> ListAsync(IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var modems = await store.ListModemsAsync(ct);
+        return TypedResults.Ok(modems.Select(m => m.ToDto(now, gateway.Value.LinkFreshness)).ToArray());
+    }
+
+    private static async Task<Results<Ok<ModemDto>, ProblemHttpResult>> GetAsync(string id, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+    {
+        if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
+        var (modem, _) = await store.FindModemAsync(modemId, ct);
+        return modem is null ? Problems.UnknownModem(id) : TypedResults.Ok(modem.ToDto(time.GetUtcNow().UtcDateTime, gateway.Value.LinkFreshness));
+    }
+
+    private static async Task<Results<Created<ModemDto>, ProblemHttpResult>> RegisterAsync(
+        RegisterModemRequest request, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+    {
+        if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
+        if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
+        byte[] key;
+        try
+        {
+            key = Convert.FromHexString(request.MasterKey ?? "");
+        }
+        catch (FormatException)
+        {
+            key = [];
+        }
+        if (key.Length != ModemKeys.KeyLength) return Problems.Validation("masterKey", "the master key must be 32 hex digits (16 bytes)");
+        var now = time.GetUtcNow().UtcDateTime;
+        var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now);
+        if (!await store.AddModemAsync(record, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem already registered", detail: $"modem {id} is already registered; delete it first to register it again");
+        bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
+        return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)
+    {
+        if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
+        if (!await store.DeleteModemAsync(modemId, time.GetUtcNow().UtcDateTime, ct)) return Problems.UnknownModem(id);
+        bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Deleted)));
+        return TypedResults.NoContent();
+    }
+}

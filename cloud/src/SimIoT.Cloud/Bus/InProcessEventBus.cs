@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SimIoT.Cloud.Metrics;
+
+namespace SimIoT.Cloud.Bus;
+
+/// <summary>
+/// The embedded profile's bus: one unbounded channel and one dispatch task per handler, so a slow
+/// handler never stalls the gateway's receive loop. Stopping drains every channel first, so what
+/// the gateway published before shutdown still reaches the store.
+/// </summary>
+public sealed class InProcessEventBus : IEventBus, IHostedService
+{
+    private readonly Lazy<Subscriber[]> _subscribers;
+    private readonly ConcurrentDictionary<string, Subscriber[]> _routes = new(StringComparer.Ordinal);
+    private readonly CloudMetrics _metrics;
+    private readonly ILogger<InProcessEventBus> _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private Task[] _dispatchers = [];
+
+    // Handlers are resolved late: some of them (the gateway's) publish on this bus themselves.
+    public InProcessEventBus(IServiceProvider services, CloudMetrics metrics, ILogger<InProcessEventBus> logger)
+    {
+        _subscribers = new(() => [.. services.GetServices<IBusHandler>().Select(h => new Subscriber(h))]);
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
+    {
+        var targets = _routes.GetOrAdd(topic, t => [.. _subscribers.Value.Where(s => s.Filter.Matches(t))]);
+        var envelope = new Envelope(new BusMessage(topic, key, value), Stopwatch.GetTimestamp());
+        foreach (var target in targets) target.Channel.Writer.TryWrite(envelope);
+        _metrics.BusPublished();
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _dispatchers = [.. _subscribers.Value.Select(s => Task.Run(() => DispatchAsync(s)))];
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var s in _subscribers.Value) s.Channel.Writer.TryComplete();
+        await using var registration = cancellationToken.Register(_abort.Cancel);
+        await Task.WhenAll(_dispatchers).ConfigureAwait(false);
+    }
+
+    private async Task DispatchAsync(Subscriber subscriber)
+    {
+        var reader = subscriber.Channel.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var envelope))
+            {
+                _metrics.ObserveBusLatency(Stopwatch.GetElapsedTime(envelope.PublishedAt));
+                try
+                {
+                    await subscriber.Handler.HandleAsync(envelope.Message, _abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Bus handler {Handler} failed on a {Topic} record", subscriber.Handler.Name, envelope.Message.Topic);
+                }
+            }
+        }
+    }
+
+    private readonly record struct Envelope(BusMessage Message, long PublishedAt);
+
+    private sealed class Subscriber(IBusHandler handler)
+    {
+        public IBusHandler Handler { get; } = handler;
+        public TopicFilter Filter { get; } = new(handler.Topics);
+        public Channel<Envelope> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<Envelope>(new UnboundedChannelOptions { SingleReader = true });
+    }
+}

@@ -1,0 +1,15 @@
+namespace SimIoT.Cloud.Commands;
+
+public sealed class CommandOptions
+{
+    public const string Section = "Commands";
+
+    /// <summary>How long a sent command waits for its result before it is sent again.</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Transmissions before a command is timed out.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>A command still queued after this long expires.</summary>
+    public TimeSpan QueuedTimeToLive { get; set; } = TimeSpan.FromMinutes(5);
+}

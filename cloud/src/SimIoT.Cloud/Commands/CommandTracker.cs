@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Cloud.Modems;
+using SimIoT.Cloud.Store;
+using SimIoT.Protocol.Kafka;
+using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Commands;
+
+/// <summary>
+/// Carrier switch commands in the gateway: one in flight per modem, the rest queued in order;
+/// sent when the modem's binding is fresh, retransmitted after the ack timeout, timed out after
+/// the last attempt, expired when queued too long. A result applies once: a duplicate or late
+/// result never changes a command twice. Every transition goes to command-state.
+/// </summary>
+public sealed class CommandTracker(
+    ModemRegistry registry,
+    DownlinkSender downlink,
+    IEventBus bus,
+    ICommandStore store,
+    CloudMetrics metrics,
+    TimeProvider time,
+    IOptions<CommandOptions> commandOptions,
+    IOptions<GatewayOptions> gatewayOptions,
+    ILogger<CommandTracker> logger) : BackgroundService
+{
+    private const int RecentPerModem = 64;
+    private readonly object _gate = new();
+    private readonly Dictionary<ulong, ModemQueue> _queues = [];
+    private readonly CommandOptions _options = commandOptions.Value;
+    private readonly TimeSpan _freshness = gatewayOptions.Value.LinkFreshness;
+
+    public void Enqueue(CommandRecord record)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var tracked = new Tracked(record, now + _options.QueuedTimeToLive);
+        if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier))
+        {
+            Publish(tracked, CommandState.Expired, now, detail: $"unknown carrier; valid: {CarrierNames.Valid}");
+            return;
+        }
+        if (!registry.TryGet(record.ModemId, out var session))
+        {
+            Publish(tracked, CommandState.Expired, now, detail: "unknown modem");
+            return;
+        }
+        lock (_gate)
+        {
+            var queue = QueueOf(record.ModemId);
+            if (queue.InFlight?.Record.Id == record.Id || queue.Waiting.Any(t => t.Record.Id == record.Id) || queue.Recent.ContainsKey(record.Id))
+                return;
+            queue.Waiting.Enqueue(tracked);
+            Publish(tracked, CommandState.Queued, now);
+            Dispatch(session, queue, now);
+        }
+    }
+
+    /// <summary>An authentic frame arrived from a modem that has a command waiting: its binding is fresh now.</summary>
+    public void OnFrame(ModemSession session)
+    {
+        lock (_gate)
+        {
+            if (_queues.TryGetValue(session.Id.Value, out var queue)) Dispatch(session, queue, time.GetUtcNow().UtcDateTime);
+        }
+    }
+
+    /// <param name="commandId">null for a v1 ACK, which names no command: it answers the one in flight.</param>
+    public void OnResult(ModemSession session, uint? commandId, AckStatus status, Carrier carrier)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        string carrierName = CarrierNames.ToName(carrier);
+        string statusText = status == AckStatus.Ack ? CarrierSwitchAckMessage.Ack : CarrierSwitchAckMessage.Nack;
+        lock (_gate)
+        {
+            // The SIM's report is the truth about its carrier, whatever command it answers.
+            session.Carrier = carrierName;
+            session.Dirty = true;
+            _queues.TryGetValue(session.Id.Value, out var queue);
+            Tracked? target = null;
+            if (commandId is null) target = queue?.InFlight;
+            else if (commandId != CommandMessage.UnsolicitedReport)
+            {
+                if (queue?.InFlight?.Record.Id == commandId) target = queue.InFlight;
+                else if (queue is not null && queue.Recent.TryGetValue(commandId.Value, out var finished))
+                {
+                    if (finished.ResultSeen)
+                    {
+                        metrics.DuplicateResult();
+                        return;
+                    }
+                    // Late: the command already timed out. Report the result once; the state stays final.
+                    finished.ResultSeen = true;
+                    PublishAck(session, statusText, carrierName, commandId);
+                    logger.LogInformation("Late result {Status} for command {Command} of modem {Modem}", statusText, commandId, session.IdText);
+                    return;
+                }
+                else
+                {
+                    // A command this gateway never tracked (a restart lost it, or a stray id): not applied.
+                    metrics.DuplicateResult();
+                    return;
+                }
+            }
+            if (target is null)
+            {
+                PublishAck(session, statusText, carrierName, null);
+                return;
+            }
+            target.ResultSeen = true;
+            queue!.InFlight = null;
+            Finish(queue, target, status == AckStatus.Ack ? CommandState.Acked : CommandState.Nacked, now, carrierName);
+            PublishAck(session, statusText, carrierName, target.Record.Id);
+            Dispatch(session, queue, now);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await registry.Loaded.WaitAsync(stoppingToken).ConfigureAwait(false);
+        foreach (var open in await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false)) Enqueue(open with { State = CommandState.Queued });
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                Tick();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Command tick failed");
+            }
+        }
+    }
+
+    private void Tick()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            foreach (var (id, queue) in _queues)
+            {
+                if (queue.InFlight is null && queue.Waiting.Count == 0) continue;
+                if (!registry.TryGet(new ModemId(id), out var session) || session.Disposed)
+                {
+                    if (queue.InFlight is { } lost) Finish(queue, lost, CommandState.Expired, now, detail: "modem deleted");
+                    queue.InFlight = null;
+                    while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.Expired, now, detail: "modem deleted");
+                    continue;
+                }
+                if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                {
+                    if (inFlight.Attempts < _options.MaxAttempts && session.IsFresh(now, _freshness))
+                    {
+                        Transmit(session, inFlight, now);
+                    }
+                    else if (inFlight.Attempts >= _options.MaxAttempts)
+                    {
+                        queue.InFlight = null;
+                        Finish(queue, inFlight, CommandState.TimedOut, now, detail: $"no result after {inFlight.Attempts} attempts");
+                    }
+                }
+                Dispatch(session, queue, now);
+            }
+        }
+    }
+
+    // Under _gate. Sends the head of the queue when nothing is in flight and the binding is fresh.
+    private void Dispatch(ModemSession session, ModemQueue queue, DateTime now)
+    {
+        while (queue.InFlight is null && queue.Waiting.TryPeek(out var head))
+        {
+            if (now >= head.ExpiresAt)
+            {
+                queue.Waiting.Dequeue();
+                Finish(queue, head, CommandState.Expired, now, detail: "time to live passed while queued");
+                continue;
+            }
+            if (!session.IsFresh(now, _freshness)) break;
+            queue.Waiting.Dequeue();
+            queue.InFlight = head;
+            Transmit(session, head, now);
+        }
+        session.HasCommandWork = queue.InFlight is not null || queue.Waiting.Count > 0;
+    }
+
+    private void Transmit(ModemSession session, Tracked command, DateTime now)
+    {
+        command.Attempts++;
+        command.SentAt = now;
+        downlink.SendCommand(session, command.Record.Id, command.Carrier);
+        Publish(command, CommandState.Sent, now);
+    }
+
+    private void Finish(ModemQueue queue, Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
+    {
+        queue.Recent[command.Record.Id] = command;
+        queue.RecentOrder.Enqueue(command.Record.Id);
+        while (queue.RecentOrder.Count > RecentPerModem) queue.Recent.Remove(queue.RecentOrder.Dequeue());
+        Publish(command, state, now, resultCarrier, detail);
+    }
+
+    private void Publish(Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
+    {
+        command.State = state;
+        metrics.CommandTransition(state);
+        var change = new CommandStateChange(command.Record.Id, command.Record.ModemId.ToString(), command.Record.Carrier,
+            CommandStates.ToText(state), command.Attempts, now, resultCarrier, detail);
+        bus.Publish(CloudTopics.CommandState, change.ModemId, CloudJson.Serialize(change));
+    }
+
+    private void PublishAck(ModemSession session, string status, string carrier, uint? commandId) =>
+        bus.Publish(CloudTopics.CarrierSwitchAck, session.IdText,
+            ContractJson.Serialize(new CarrierSwitchAckMessage(status, carrier, session.IdText, commandId)));
+
+    private ModemQueue QueueOf(ModemId id)
+    {
+        if (!_queues.TryGetValue(id.Value, out var queue)) _queues[id.Value] = queue = new ModemQueue();
+        return queue;
+    }
+
+    private sealed class ModemQueue
+    {
+        public Queue<Tracked> Waiting { get; } = new();
+        public Tracked? InFlight { get; set; }
+        public Dictionary<uint, Tracked> Recent { get; } = [];
+        public Queue<uint> RecentOrder { get; } = new();
+    }
+
+    private sealed class Tracked(CommandRecord record, DateTime expiresAt)
+    {
+        public CommandRecord Record { get; } = record;
+        public DateTime ExpiresAt { get; } = expiresAt;
+        public Carrier Carrier;
+        public int Attempts;
+        public DateTime SentAt;
+        public CommandState State;
+        public bool ResultSeen;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading.Channels;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Protocol.Telemetry;
+
+namespace SimIoT.Cloud.Events;
+
+/// <summary>
+/// Fans bus records out to /api/events clients as Server-Sent Events. The record's JSON is
+/// wrapped, not re-parsed, so a telemetry point costs one copy. Each client has a bounded
+/// queue that drops its oldest events rather than slowing the bus.
+/// </summary>
+public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : IBusHandler
+{
+    private const int ClientQueue = 4096;
+    private readonly ConcurrentDictionary<Subscription, byte> _clients = new();
+
+    public string Name => "sse";
+    public IReadOnlyList<string> Topics { get; } = [.. CloudTopics.Telemetry(catalog), CloudTopics.CommandState, CloudTopics.CarrierSwitchAck, CloudTopics.ModemChanges];
+    public bool Broadcast => true;
+
+    public Subscription Subscribe(string? modemId)
+    {
+        var subscription = new Subscription(this, modemId);
+        _clients.TryAdd(subscription, 0);
+        metrics.SseClient(1);
+        return subscription;
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        if (_clients.TryRemove(subscription, out _)) metrics.SseClient(-1);
+    }
+
+    public ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        if (_clients.IsEmpty) return ValueTask.CompletedTask;
+        var frame = Frame(message);
+        foreach (var client in _clients.Keys)
+        {
+            if (client.ModemId is null || client.ModemId == message.Key) client.Queue.Writer.TryWrite(frame);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static byte[] Frame(BusMessage message)
+    {
+        // event: telemetry, data: {"sensor":"temp","modemId":"...","point":<the topic's JSON>}
+        string kind = message.Topic switch
+        {
+            CloudTopics.CommandState => "command",
+            CloudTopics.CarrierSwitchAck => "carrier",
+            CloudTopics.ModemChanges => "modem",
+            _ => "telemetry",
+        };
+        var head = kind == "telemetry"
+            ? $"event: telemetry\ndata: {{\"sensor\":\"{message.Topic}\",\"modemId\":\"{message.Key}\",\"point\":"
+            : $"event: {kind}\ndata: ";
+        var tail = kind == "telemetry" ? "}\n\n" : "\n\n";
+        var frame = new byte[Encoding.UTF8.GetByteCount(head) + message.Value.Length + tail.Length];
+        int n = Encoding.UTF8.GetBytes(head, frame);
+        message.Value.Span.CopyTo(frame.AsSpan(n));
+        Encoding.UTF8.GetBytes(tail, frame.AsSpan(n + message.Value.Length));
+        return frame;
+    }
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly EventStream _owner;
+
+        internal Subscription(EventStream owner, string? modemId)
+        {
+            _owner = owner;
+            ModemId = modemId;
+        }
+
+        public string? ModemId { get; }
+
+        public Channel<byte[]> Queue { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ClientQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        public void Dispose()
+        {
+            _owner.Remove(this);
+        }
+    }
+}

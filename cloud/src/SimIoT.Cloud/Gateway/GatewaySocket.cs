@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace SimIoT.Cloud.Gateway;
+
+/// <summary>
+/// The gateway's one UDP socket, shared by the receive loop and the downlink sender: a carrier
+/// NAT only lets a reply in from the address and port the modem sent to (the seed's lesson).
+/// </summary>
+public sealed class GatewaySocket(ILogger<GatewaySocket> logger) : IDisposable
+{
+    private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Socket? _socket;
+
+    /// <summary>Completes with the local endpoint once bound (tests use it to find port 0's choice).</summary>
+    public Task<IPEndPoint> Bound => _bound.Task;
+
+    public Socket Bind(GatewayOptions options)
+    {
+        var address = IPAddress.Parse(options.UdpAddress);
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = true;
+        socket.ReceiveBufferSize = options.ReceiveBufferBytes;
+        socket.SendBufferSize = 4 * 1024 * 1024;
+        socket.ReceiveTimeout = 200;
+        socket.Bind(new IPEndPoint(address, options.UdpPort));
+        _socket = socket;
+        _bound.TrySetResult((IPEndPoint)socket.LocalEndPoint!);
+        return socket;
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
+    {
+        try
+        {
+            _socket?.SendTo(datagram, SocketFlags.None, destination);
+        }
+        catch (SocketException ex)
+        {
+            // A modem that went away (ICMP unreachable) must not stop the downlink loop.
+            logger.LogDebug(ex, "Send failed");
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose() => _socket?.Dispose();
+}

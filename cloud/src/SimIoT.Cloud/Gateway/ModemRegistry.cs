@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SimIoT.Cloud.Modems;
+using SimIoT.Cloud.Store;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Gateway;
+
+/// <summary>
+/// The gateway's modems, keyed by id, loaded from the store at start and reloaded one by one
+/// on modem-changes records. The receive loop never waits on the store: an unknown id is a drop.
+/// </summary>
+public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logger) : IDisposable
+{
+    private readonly ConcurrentDictionary<ulong, ModemSession> _sessions = new();
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Loaded => _loaded.Task;
+
+    public IEnumerable<ModemSession> Sessions => _sessions.Values;
+
+    public bool TryGet(ModemId id, out ModemSession session) => _sessions.TryGetValue(id.Value, out session!);
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        foreach (var modem in await store.ListModemsAsync(cancellationToken).ConfigureAwait(false)) Put(modem);
+        logger.LogInformation("Gateway knows {Count} modems", _sessions.Count);
+        _loaded.TrySetResult();
+    }
+
+    public async Task ReloadAsync(ModemId id, CancellationToken cancellationToken)
+    {
+        var (modem, _) = await store.FindModemAsync(id, cancellationToken).ConfigureAwait(false);
+        if (modem is null)
+        {
+            if (_sessions.TryRemove(id.Value, out var gone)) gone.Dispose();
+            return;
+        }
+        // Already known: keep its live state (binding, window, sequences).
+        if (_sessions.ContainsKey(id.Value)) return;
+        Put(modem);
+    }
+
+    /// <summary>A v1 datagram from a new endpoint: the modem registers itself (identity = endpoint).</summary>
+    public ModemSession GetOrAddLegacy(IPEndPoint endpoint, out bool added)
+    {
+        var id = LegacyModemId.From(endpoint);
+        bool created = false;
+        var session = _sessions.GetOrAdd(id.Value, _ =>
+        {
+            created = true;
+            return new ModemSession(new ModemRecord(id, $"legacy {endpoint}", ModemProtocol.V1, null, DateTime.UtcNow, Endpoint: endpoint.ToString()), null) { Stored = false };
+        });
+        added = created;
+        return session;
+    }
+
+    private void Put(ModemRecord modem)
+    {
+        var keys = modem.MasterKey is { Length: ModemKeys.KeyLength } key ? new ModemKeys(key, modem.Id) : null;
+        if (modem.Protocol == ModemProtocol.V2 && keys is null)
+        {
+            logger.LogWarning("Modem {Modem} has no usable master key; ignored", modem.Id);
+            return;
+        }
+        var session = new ModemSession(modem, keys);
+        _sessions.AddOrUpdate(modem.Id.Value, session, (_, old) =>
+        {
+            old.Dispose();
+            return session;
+        });
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _sessions.Values) s.Dispose();
+    }
+}

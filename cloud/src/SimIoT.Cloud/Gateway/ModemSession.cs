@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+using SimIoT.Cloud.Modems;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Gateway;
+
+/// <summary>
+/// The gateway's live state of one modem. Everything mutable is guarded by <see cref="Gate"/>:
+/// the receive loop and the downlink loop both touch it (ModemKeys is not thread-safe either).
+/// </summary>
+public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposable
+{
+    public object Gate { get; } = new();
+    public ModemId Id { get; } = record.Id;
+    public string IdText { get; } = record.Id.ToString();
+    public ModemProtocol Protocol { get; } = record.Protocol;
+    public ModemKeys? Keys { get; } = keys;
+    public ReplayWindow Window { get; } = new(record.UplinkHighest, record.UplinkBitmap);
+
+    /// <summary>Where the modem last sent an authentic frame from: its NAT binding, the downlink's destination.</summary>
+    public SocketAddress? Endpoint { get; private set; }
+    public DateTime LastSeen { get; set; } = record.LastSeen ?? default;
+    public string? Carrier { get; set; } = record.Carrier;
+    public bool AckPending { get; set; }
+    public long LastAckTimestamp { get; set; }
+    public uint NextDownlink { get; set; }
+    public uint ReservedThrough { get; set; }
+    public bool Dirty { get; set; }
+
+    /// <summary>False for a legacy modem that registered itself and is not in the store yet.</summary>
+    public bool Stored { get; set; } = true;
+
+    /// <summary>Set when a command waits for this modem, so the receive loop can skip the tracker otherwise.</summary>
+    public volatile bool HasCommandWork;
+
+    public bool IsFresh(DateTime now, TimeSpan freshness) => Endpoint is not null && now - LastSeen < freshness;
+
+    /// <summary>Moves the binding; only ever called for an authenticated frame (or a v1 modem, whose identity is its endpoint).</summary>
+    public void UpdateEndpoint(SocketAddress source)
+    {
+        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        Endpoint = copy;
+        EndpointText = (new IPEndPoint(IPAddress.Any, 0).Create(copy) as IPEndPoint)?.ToString();
+    }
+
+    public string? EndpointText { get; private set; }
+
+    /// <summary>Set under <see cref="Gate"/> when the modem is deleted; its keys are gone.</summary>
+    public bool Disposed { get; private set; }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            Disposed = true;
+            Keys?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Commands;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Cloud.Modems;
+using SimIoT.Protocol.Kafka;
+using SimIoT.Protocol.Telemetry;
+using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Gateway;
+
+/// <summary>
+/// Turns one datagram into bus records, acks and command results, or into a counted drop.
+/// Used by the receive loop only (one thread), so its payload buffer needs no lock.
+/// </summary>
+public sealed class UplinkProcessor(
+    ModemRegistry registry,
+    IEventBus bus,
+    DownlinkSender downlink,
+    CommandTracker commands,
+    DeviceCatalog catalog,
+    CloudMetrics metrics,
+    IOptions<GatewayOptions> options,
+    ILogger<UplinkProcessor> logger)
+{
+    private readonly byte[] _payload = new byte[SecureFrame.MaxFrameLength];
+    private readonly bool _legacy = options.Value.LegacyV1;
+
+    public void Process(ReadOnlyMemory<byte> datagram, SocketAddress source)
+    {
+        if (datagram.IsEmpty)
+        {
+            metrics.Datagram(DatagramOutcome.Empty);
+            return;
+        }
+        if (SecureFrame.IsSecureFrame(datagram.Span)) ProcessV2(datagram, source);
+        else ProcessV1(datagram, source);
+    }
+
+    private void ProcessV2(ReadOnlyMemory<byte> datagram, SocketAddress source)
+    {
+        var error = SecureFrame.TryReadHeader(datagram.Span, out var header);
+        if (error != FrameError.None)
+        {
+            metrics.Datagram(error switch
+            {
+                FrameError.TooLarge => DatagramOutcome.TooLarge,
+                FrameError.UnknownKind => DatagramOutcome.V2UnknownKind,
+                FrameError.ZeroSequence => DatagramOutcome.V2ZeroSequence,
+                _ => DatagramOutcome.V2Truncated,
+            });
+            return;
+        }
+        if (header.Direction != FrameDirection.Uplink)
+        {
+            metrics.Datagram(DatagramOutcome.WrongDirection);
+            return;
+        }
+        if (!registry.TryGet(header.ModemId, out var session) || session.Keys is null)
+        {
+            metrics.Datagram(DatagramOutcome.UnknownModem);
+            return;
+        }
+        lock (session.Gate)
+        {
+            if (session.Disposed)
+            {
+                metrics.Datagram(DatagramOutcome.UnknownModem);
+                return;
+            }
+            error = SecureFrame.Open(session.Keys, datagram.Span, _payload, out header, session.Window);
+            if (error == FrameError.Replayed)
+            {
+                // Authentic but already seen: the edge resends what it has no ack for, so ack again
+                // (to the known binding: a replay must not move it).
+                metrics.Datagram(DatagramOutcome.Replayed);
+                RequestAck(session);
+                return;
+            }
+            if (error != FrameError.None)
+            {
+                metrics.Datagram(DatagramOutcome.BadTag);
+                return;
+            }
+            session.UpdateEndpoint(source);
+            session.LastSeen = DateTime.UtcNow;
+            session.Dirty = true;
+            RequestAck(session);
+        }
+        var payload = _payload.AsMemory(0, header.PayloadLength);
+        bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload) : HandleResult(session, payload);
+        metrics.Datagram(wellFormed ? DatagramOutcome.Accepted : DatagramOutcome.MalformedPayload);
+        if (session.HasCommandWork) commands.OnFrame(session);
+    }
+
+    private void RequestAck(ModemSession session)
+    {
+        if (session.AckPending) return;
+        session.AckPending = true;
+        downlink.RequestAck(session);
+    }
+
+    private bool PublishBatch(ModemSession session, ReadOnlyMemory<byte> payload)
+    {
+        var reader = new UplinkBatchReader(payload);
+        V1DecodeError error;
+        while (reader.TryRead(out var packet, out error))
+        {
+            switch (packet.Kind)
+            {
+                case V1PacketKind.IotData:
+                    PublishReading(session, packet);
+                    break;
+                case V1PacketKind.IotStatus:
+                    logger.LogDebug("Modem {Modem} status {Status}", session.IdText, packet.Status);
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return error == V1DecodeError.None;
+    }
+
+    private void PublishReading(ModemSession session, V1Packet packet)
+    {
+        if (!TelemetryMessage.TryCreate(session.IdText, packet, out var message))
+        {
+            metrics.BadReading();
+            return;
+        }
+        bus.Publish(catalog.Resolve(packet.DeviceId).Nickname, session.IdText, ContractJson.Serialize(message));
+        metrics.Reading();
+    }
+
+    private bool HandleResult(ModemSession session, ReadOnlyMemory<byte> payload)
+    {
+        if (!CommandMessage.TryRead(payload, out var message) || message.Packet.Kind != V1PacketKind.CarrierSwitchAck) return false;
+        commands.OnResult(session, message.CommandId, message.Packet.AckStatus, message.Packet.Carrier);
+        return true;
+    }
+
+    private void ProcessV1(ReadOnlyMemory<byte> datagram, SocketAddress source)
+    {
+        if (!_legacy)
+        {
+            metrics.Datagram(DatagramOutcome.LegacyDisabled);
+            return;
+        }
+        if (!V1Codec.TryDecode(datagram, out var packet, out _) || packet.Kind == V1PacketKind.CarrierSwitchPerform)
+        {
+            metrics.Datagram(DatagramOutcome.V1Malformed);
+            return;
+        }
+        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        var session = registry.GetOrAddLegacy(endpoint, out bool added);
+        if (added) logger.LogInformation("Legacy v1 modem {Modem} registered from {Endpoint}", session.IdText, endpoint);
+        lock (session.Gate)
+        {
+            session.UpdateEndpoint(source);
+            session.LastSeen = DateTime.UtcNow;
+            session.Dirty = true;
+        }
+        metrics.Datagram(DatagramOutcome.Accepted);
+        if (packet.Kind == V1PacketKind.IotData) PublishReading(session, packet);
+        else if (packet.Kind == V1PacketKind.CarrierSwitchAck) commands.OnResult(session, null, packet.AckStatus, packet.Carrier);
+        if (session.HasCommandWork) commands.OnFrame(session);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SimIoT.Cloud.Api;
+using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Commands;
+using SimIoT.Cloud.Events;
+using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Cloud.Store;
+using SimIoT.Cloud.Telemetry;
+using SimIoT.Protocol.Telemetry;
+
+namespace SimIoT.Cloud.Hosting;
+
+/// <summary>
+/// Registration of the cloud's parts. Call order matters: hosted services stop in reverse
+/// order, so the gateway stops receiving first, then the bus drains, then the sink flushes.
+/// </summary>
+public static class CloudServices
+{
+    public static IServiceCollection AddCloudCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.Configure<CommandOptions>(configuration.GetSection(CommandOptions.Section));
+        services.Configure<StoreOptions>(configuration.GetSection(StoreOptions.Section));
+        services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CloudMetrics>();
+        services.TryAddSingleton(sp => Catalog(configuration));
+        return services;
+    }
+
+    /// <summary>The seed's device map, plus Devices:&lt;id&gt; = nickname entries from configuration.</summary>
+    private static DeviceCatalog Catalog(IConfiguration configuration)
+    {
+        var profiles = DeviceCatalog.Default.Profiles.ToDictionary(p => p.DeviceId);
+        foreach (var entry in configuration.GetSection("Devices").GetChildren())
+        {
+            if (uint.TryParse(entry.Key, out var id) && !string.IsNullOrWhiteSpace(entry.Value))
+                profiles[id] = profiles.TryGetValue(id, out var known) ? known with { Nickname = entry.Value } : new DeviceProfile(id, entry.Value, ["value"], "");
+        }
+        return new DeviceCatalog(profiles.Values);
+    }
+
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteCloudStore>();
+        services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        return services;
+    }
+
+    /// <summary>The API side: store sink, command states, SSE. Register before the bus.</summary>
+    public static IServiceCollection AddCloudApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddSingleton<TelemetrySink>();
+        services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<TelemetrySink>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
+        services.AddSingleton<IBusHandler, CommandStateSink>();
+        services.AddSingleton<EventStream>();
+        services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<EventStream>());
+        return services;
+    }
+
+    public static IServiceCollection AddInProcessBus(this IServiceCollection services)
+    {
+        services.AddSingleton<InProcessEventBus>();
+        services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<InProcessEventBus>());
+        services.AddHostedService(sp => sp.GetRequiredService<InProcessEventBus>());
+        return services;
+    }
+
+    /// <summary>The gateway side. Register after the bus.</summary>
+    public static IServiceCollection AddCloudGateway(this IServiceCollection services)
+    {
+        services.AddSingleton<GatewaySocket>();
+        services.AddSingleton<ModemRegistry>();
+        services.AddSingleton<UplinkProcessor>();
+        services.AddSingleton<DownlinkSender>();
+        services.AddSingleton<CommandTracker>();
+        services.AddSingleton<UdpGateway>();
+        services.AddSingleton<ModemStateFlusher>();
+        services.AddSingleton<IBusHandler, DownstreamRequestHandler>();
+        services.AddSingleton<IBusHandler, ModemChangesHandler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
+        services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
+        services.AddHostedService(sp => sp.GetRequiredService<DownlinkSender>());
+        services.AddHostedService(sp => sp.GetRequiredService<UdpGateway>());
+        return services;
+    }
+
+    public static WebApplication MapCloudApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapModemsApi();
+        app.MapTelemetryApi();
+        app.MapCommandsApi();
+        app.MapEventsApi();
+        return app;
+    }
+}

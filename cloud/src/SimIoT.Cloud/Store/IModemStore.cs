@@ -1,0 +1,26 @@
+using SimIoT.Cloud.Modems;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Store;
+
+public interface IModemStore
+{
+    /// <summary>Modems not deleted.</summary>
+    Task<IReadOnlyList<ModemRecord>> ListModemsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The modem, with <paramref name="deleted"/> true when it existed and was deleted; null when never known.</summary>
+    Task<(ModemRecord? Modem, bool Deleted)> FindModemAsync(ModemId id, CancellationToken cancellationToken);
+
+    /// <summary>Registers a modem (or a deleted one again); false when an active modem has that id.</summary>
+    Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken);
+
+    Task<bool> DeleteModemAsync(ModemId id, DateTime now, CancellationToken cancellationToken);
+
+    Task UpdateRuntimeAsync(IReadOnlyList<ModemRuntime> updates, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> downlink sequence numbers and returns the first. The
+    /// reservation is durable, so after a restart the cloud never reuses a sequence under the same key.
+    /// </summary>
+    Task<uint> ReserveDownlinkSequencesAsync(ModemId id, uint count, CancellationToken cancellationToken);
+}

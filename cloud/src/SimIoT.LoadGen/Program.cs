@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using SimIoT.LoadGen;
+using SimIoT.Protocol.V1;
+
+var modems = new Option<int>("--modems") { Description = "simulated modems, each with its own UDP socket and keys", DefaultValueFactory = _ => 1 };
+var rate = new Option<double>("--rate") { Description = "readings per second per modem (one reading per datagram; 0: keepalives only)", DefaultValueFactory = _ => 10 };
+var duration = new Option<string>("--duration") { Description = "how long to send: 30s, 2m, or 0 for until Ctrl-C", DefaultValueFactory = _ => "30s" };
+var protocol = new Option<string>("--protocol") { Description = "v2 (sealed frames, registered through the API) or v1 (seed packets; the cloud needs --legacy-v1)", DefaultValueFactory = _ => "v2" };
+protocol.AcceptOnlyFromAmong("v1", "v2");
+var gateway = new Option<string>("--gateway") { Description = "the gateway's UDP address", DefaultValueFactory = _ => "127.0.0.1:6001" };
+var api = new Option<string>("--api") { Description = "the cloud's HTTP address (registration, /metrics, /api/events); 'none' to skip", DefaultValueFactory = _ => "http://127.0.0.1:8000" };
+var firstId = new Option<string>("--first-id") { Description = "modem id of the first modem, hex", DefaultValueFactory = _ => "5100000000000001" };
+var key = new Option<string?>("--key") { Description = "the fleet's master key, 32 hex digits (each modem derives its own keys with its id)" };
+var noLatency = new Option<bool>("--no-latency") { Description = "do not read /api/events to measure latency (for ingest-rate runs)" };
+var nack = new Option<string[]>("--nack") { Description = "carriers the simulated SIMs refuse (answered with NACK)", AllowMultipleArgumentsPerToken = true };
+
+var root = new RootCommand("SimIoT load generator: a fleet of simulated modems sending real v2 frames (or seed v1 packets) and answering carrier switches.")
+{
+    modems, rate, duration, protocol, gateway, api, firstId, key, noLatency, nack,
+};
+root.SetAction(async (result, ct) =>
+{
+    var refused = new List<Carrier>();
+    foreach (var name in result.GetValue(nack) ?? [])
+    {
+        if (!CarrierNames.TryParse(name, out var carrier)) throw new ArgumentException($"--nack: '{name}' is not a carrier ({CarrierNames.Valid})");
+        refused.Add(carrier);
+    }
+    var defaults = new LoadOptions();
+    var apiText = result.GetValue(api)!;
+    var options = new LoadOptions
+    {
+        Modems = result.GetValue(modems),
+        Rate = result.GetValue(rate),
+        Duration = ParseDuration(result.GetValue(duration)!),
+        Protocol = result.GetValue(protocol)!,
+        Gateway = result.GetValue(gateway)!,
+        Api = apiText == "none" ? null : new Uri(apiText),
+        FirstId = ulong.Parse(result.GetValue(firstId)!, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+        MasterKey = result.GetValue(key) is { } k ? Convert.FromHexString(k) : defaults.MasterKey,
+        Latency = !result.GetValue(noLatency),
+        Refused = refused,
+    };
+    try
+    {
+        return await new LoadRun(options, Console.Out).RunAsync(ct);
+    }
+    catch (HttpRequestException ex)
+    {
+        Console.Error.WriteLine($"loadgen: the cloud at {options.Api} does not answer: {ex.Message}");
+        return 1;
+    }
+});
+return await root.Parse(args).InvokeAsync();
+
+static TimeSpan ParseDuration(string text)
+{
+    text = text.Trim();
+    if (text == "0") return TimeSpan.Zero;
+    double value = double.Parse(text.TrimEnd('s', 'm', 'h'), CultureInfo.InvariantCulture);
+    return text[^1] switch
+    {
+        'm' => TimeSpan.FromMinutes(value),
+        'h' => TimeSpan.FromHours(value),
+        _ => TimeSpan.FromSeconds(value),
+    };
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Host;
+using SimIoT.Cloud.Hosting;
+using SimIoT.Cloud.Metrics;
+using SimIoT.LoadGen;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Tests.Infrastructure;
+
+/// <summary>
+/// The real cloud process in the test: Kestrel on 127.0.0.1:0, the gateway on a real UDP socket at
+/// 127.0.0.1:0, a SQLite file in a temp folder (unless settings say otherwise). Disposing stops it
+/// cleanly and fails the test if anything logged an error.
+/// </summary>
+public sealed class CloudHarness : IAsyncDisposable
+{
+    private readonly List<SimulatedModem> _modems = [];
+    private bool _stopped;
+
+    private CloudHarness(WebApplication app, ErrorLogCollector errors, string dataDir, bool ownsDataDir)
+    {
+        App = app;
+        Errors = errors;
+        DataDir = dataDir;
+        OwnsDataDir = ownsDataDir;
+    }
+
+    public WebApplication App { get; }
+    public ErrorLogCollector Errors { get; }
+    public string DataDir { get; }
+    private bool OwnsDataDir { get; }
+    public Uri BaseAddress { get; private set; } = null!;
+    public IPEndPoint Udp { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public CloudMetrics Metrics => App.Services.GetRequiredService<CloudMetrics>();
+
+    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null)
+    {
+        bool owns = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("simiot-cloud-test").FullName;
+        var all = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Gateway:UdpAddress"] = "127.0.0.1",
+            ["Gateway:UdpPort"] = "0",
+            ["Store:DataDir"] = dataDir,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? []) all[k] = v;
+        var errors = new ErrorLogCollector();
+        var app = CloudApp.Build(role, all, configure: b => b.Logging.AddProvider(errors));
+        var harness = new CloudHarness(app, errors, dataDir, owns);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        harness.BaseAddress = new Uri(address);
+        harness.Http = new HttpClient { BaseAddress = harness.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (role != CloudRole.Api)
+        {
+            var bound = await app.Services.GetRequiredService<GatewaySocket>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
+            harness.Udp = new IPEndPoint(IPAddress.Loopback, bound.Port);
+        }
+        return harness;
+    }
+
+    /// <summary>Registers a v2 modem through the API and gives back its simulated SIM.</summary>
+    public async Task<SimulatedModem> AddModemAsync(ulong id, string nickname = "test modem")
+    {
+        var key = new byte[16];
+        Random.Shared.NextBytes(key);
+        var response = await Http.PostAsJsonAsync("/api/modems", new { id = new ModemId(id).ToString(), nickname, masterKey = Convert.ToHexString(key) });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        // The gateway learns of the modem through modem-changes; wait until it does.
+        var registry = App.Services.GetService<ModemRegistry>();
+        if (registry is not null) await Eventually.TrueAsync(() => registry.TryGet(new ModemId(id), out _), "gateway knows the modem");
+        var modem = new SimulatedModem(new ModemId(id), key, Udp);
+        _modems.Add(modem);
+        return modem;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var m in _modems) m.Dispose();
+        Http?.Dispose();
+        await StopAsync();
+        if (OwnsDataDir)
+        {
+            try { Directory.Delete(DataDir, true); } catch (IOException) { }
+        }
+        Assert.True(Errors.Errors.IsEmpty, "error logs: " + string.Join("\n", Errors.Errors));
+    }
+}

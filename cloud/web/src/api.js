@@ -1,0 +1,44 @@
+// Thin wrappers over the cloud's HTTP API; errors carry the ProblemDetails text.
+export async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(await problemText(response));
+  return response.json();
+}
+
+export async function postJson(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(await problemText(response));
+  return response.json();
+}
+
+async function problemText(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || problem.title || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+// One EventSource for the page; views subscribe to event names and unsubscribe on leave.
+const handlers = new Map();
+let source;
+export function onEvent(name, handler) {
+  if (!source) connect();
+  if (!handlers.has(name)) handlers.set(name, new Set());
+  handlers.get(name).add(handler);
+  return () => handlers.get(name).delete(handler);
+}
+
+function connect() {
+  source = new EventSource("/api/events");
+  const live = document.getElementById("live");
+  source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
+  source.onerror = () => { live.textContent = "reconnecting…"; live.classList.remove("on"); };
+  for (const name of ["telemetry", "command", "carrier", "modem"]) {
+    source.addEventListener(name, (e) => {
+      const data = JSON.parse(e.data);
+      for (const h of handlers.get(name) ?? []) h(data);
+    });
+  }
+}
