@@ -1,33 +1,48 @@
 #!/usr/bin/env bash
-# ./simiot demo: the cloud in the embedded profile plus a demo modem; one Ctrl-C stops both.
+# ./simiot demo: the cloud (embedded profile), the SIM applet in its card host, and the edge
+# agent with emulated sensors, as one unit; one Ctrl-C stops all of them.
 set -euo pipefail
 source "$SIMIOT_ROOT/scripts/lib.sh"
 
-http_port=8000 udp_port=6001 data="$SIMIOT_ROOT/data/demo"
+http_port=8000 udp_port=6001 vpcd_port=35990 mqtt_port=1883 data="$SIMIOT_ROOT/data/demo"
+# Demo identity: a fixed modem id and master key, so the card and the cloud agree across restarts.
+modem_id=00000000000004d2 master_key=000102030405060708090a0b0c0d0e0f
 while (($#)); do
   case "$1" in
     -h|--help)
       cat <<'USAGE'
-Usage: ./simiot demo [--http-port 8000] [--udp-port 6001] [--data DIR]
+Usage: ./simiot demo [--http-port 8000] [--udp-port 6001] [--data DIR] [--vpcd-port 35990] [--mqtt-port 1883]
 
-Starts the cloud in the embedded profile (in-process bus, SQLite under
-data/demo, legacy v1 accepted) and a demo modem: a simulated v2 SIM that sends
-temperature, accelerometer and gyro readings and answers carrier switches
-(it refuses T-Mobile, so a NACK can be seen too). Open the printed address.
+Runs the whole chain on this machine:
+  cloud      embedded profile (in-process bus, SQLite under data/demo), UI on
+             http://127.0.0.1:8000, UDP gateway on 6001, legacy v1 accepted
+  SIM        the SimIoT Java Card applet in its JVM card host (state in
+             data/demo/card.bin), personalised on first start with modem
+             00000000000004d2, subscribed to AT&T, Verizon and Disconnect
+             (so a switch to T-Mobile is refused: a NACK)
+  modem      the edge agent with emulated MPU-6050 and BME280, talking to the
+             card over vpcd and carrying its frames over UDP; MQTT broker for
+             satellite nodes on 1883
+Delete data/demo to start from a blank card and an empty cloud.
 One Ctrl-C stops everything.
 USAGE
       exit 0 ;;
     --http-port) http_port="${2:?}"; shift 2 ;;
     --udp-port) udp_port="${2:?}"; shift 2 ;;
+    --vpcd-port) vpcd_port="${2:?}"; shift 2 ;;
+    --mqtt-port) mqtt_port="${2:?}"; shift 2 ;;
     --data) data="${2:?}"; shift 2 ;;
     *) die "demo: unknown option '$1' (see --help)" ;;
   esac
 done
 
-log "building the cloud and the load generator"
+command -v java >/dev/null || die "java not found: the SIM applet runs on the JVM (apt-get install openjdk-17-jdk-headless, or run ./simiot test once as root)"
+log "building the cloud, the edge agent and the applet"
 (cd "$SIMIOT_ROOT" && dotnet build cloud/src/SimIoT.Cloud.Host -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary" \
-  && dotnet build cloud/src/SimIoT.LoadGen -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary") || die "build failed"
+  && dotnet build edge/src/SimIoT.Edge -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary") || die "build failed"
+bash "$SIMIOT_ROOT/applet/build.sh" --no-tests >/dev/null || die "applet build failed"
 bin="$SIMIOT_ROOT/artifacts/bin"
+edge=(dotnet "$bin/SimIoT.Edge/release/simiot-edge.dll")
 mkdir -p "$data"
 
 pids=()
@@ -45,14 +60,34 @@ pids+=($!)
 url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 100); do
   curl -fs "$url/healthz" >/dev/null 2>&1 && break
-  kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start"
+  kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start (is port $http_port or $udp_port in use?)"
   sleep 0.2
 done
 curl -fs "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
 
-dotnet "$bin/SimIoT.LoadGen/release/simiot-loadgen.dll" --modems 1 --rate 5 --duration 0 --nack T-Mobile \
-  --gateway "127.0.0.1:$udp_port" --api "$url" --first-id 00000000000004d2 &
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/modems" -H 'content-type: application/json' \
+  -d "{\"id\":\"$modem_id\",\"nickname\":\"demo-pi\",\"masterKey\":\"$master_key\"}")
+case "$status" in
+  201|200) log "registered modem $modem_id with the cloud" ;;
+  409) log "modem $modem_id already registered" ;;
+  *) die "registering the demo modem failed (HTTP $status)" ;;
+esac
+
+card="$data/card.bin"
+blank=0; [[ -f "$card" ]] || blank=1
+java -jar "$SIMIOT_ROOT/applet/build/card-host.jar" --host 127.0.0.1 --port "$vpcd_port" --state "$card" >"$data/card-host.log" 2>&1 &
+pids+=($!)
+if ((blank)); then
+  log "personalising a new card"
+  "${edge[@]}" provision --transport vpcd --vpcd-port "$vpcd_port" --modem-id "$modem_id" --master-key "$master_key" \
+    --cloud "127.0.0.1:$udp_port" --carriers "AT&T,Verizon,Disconnect" --carrier "AT&T" --fallback-seconds 120 \
+    || { rm -f "$card"; die "personalising the card failed (see $data/card-host.log)"; }
+fi
+
+"${edge[@]}" run --emulate --Edge:Card:Transport=vpcd --Edge:Card:VpcdPort="$vpcd_port" --Edge:QueueDirectory="$data/queue" \
+  --Edge:Mqtt:Port="$mqtt_port" --Edge:Mqtt:BindAddress=127.0.0.1 --Logging:LogLevel:Default=Warning --Logging:LogLevel:SimIoT=Information &
 pids+=($!)
 
-printf '\nSimIoT demo running. Open %s in a browser (Ctrl-C stops everything).\n\n' "$url"
+printf '\nSimIoT demo running. Open %s in a browser (Ctrl-C stops everything).\n' "$url"
+printf 'Modem %s: emulated sensors -> SIM applet (v2 frames) -> UDP %s -> cloud.\n\n' "$modem_id" "$udp_port"
 wait -n "${pids[@]}" || true

@@ -133,6 +133,87 @@ public sealed class CardUplinkTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Frames_made_while_the_cloud_is_down_survive_an_agent_restart_and_arrive_once()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        _cloud.Down = true;
+        var java = AppletCardHost.StartJava(CardState, port);
+        long sampledWhileDown;
+        try
+        {
+            using (var agent = BuildAgent(port))
+            {
+                await agent.StartAsync();
+                var queue = agent.Services.GetRequiredService<FrameQueue>();
+                var watch = Stopwatch.StartNew();
+                while (queue.Count < 5 && watch.Elapsed < Wait) await Task.Delay(100);
+                Assert.True(queue.Count >= 5, "frames should pile up on disk while the cloud is unreachable");
+                await agent.StopAsync(); // the agent is stopped (or killed) with the backlog on disk
+                sampledWhileDown = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
+            }
+            Assert.Empty(_cloud.Readings);
+
+            _cloud.Down = false;
+            using var restarted = BuildAgent(port);
+            await restarted.StartAsync();
+            try
+            {
+                var watch = Stopwatch.StartNew();
+                while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampledWhileDown && watch.Elapsed < Wait) await Task.Delay(100);
+                var temps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
+                Assert.True(temps.Count >= sampledWhileDown, $"{temps.Count} of the {sampledWhileDown} temperatures sampled while the cloud was down arrived");
+                Assert.Equal(temps.Count, temps.Distinct().Count());
+                var queue = restarted.Services.GetRequiredService<FrameQueue>();
+                watch.Restart();
+                while (queue.Count > 3 && watch.Elapsed < Wait) await Task.Delay(100);
+                Assert.True(queue.Count <= 3, $"{queue.Count} acknowledged frames were not released");
+            }
+            finally
+            {
+                await restarted.StopAsync();
+            }
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            java.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Readings_from_a_satellite_node_over_mqtt_reach_the_cloud_through_the_card()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        var builder = EdgeHost.CreateBuilder([
+            "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={port}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
+            "--Edge:Mqtt:Port=0", "--Edge:Mqtt:BindAddress=127.0.0.1", "--Edge:Sensors:0:RateHz=1", "--Edge:Sensors:1:RateHz=1"], emulate: true);
+        builder.Services.AddEdgeAgent(builder.Configuration);
+        using var agent = builder.Build();
+        await agent.StartAsync();
+        using var java = AppletCardHost.StartJava(CardState, port);
+        try
+        {
+            var broker = agent.Services.GetRequiredService<MqttBrokerService>().Broker!;
+            using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+            await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("esp32-greenhouse").Build());
+            var sampledAt = new DateTime(2026, 11, 24, 9, 30, 0, DateTimeKind.Utc);
+            await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic("simiot/esp32-greenhouse/temp")
+                .WithPayload(SimIoT.Edge.Mqtt.MqttReadingPayload.EncodeBinary(sampledAt, 1875))
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            var reading = await _cloud.WaitForAsync(r => r.Timestamp == sampledAt, Wait);
+            Assert.Equal(DeviceCatalog.Temperature, reading.DeviceId);
+            Assert.Equal(TelemetryValues.Encode(1875), reading.Data.ToArray());
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            await agent.StopAsync();
+        }
+    }
+
     private sealed class NoModem : IModemControl
     {
         public Task RefreshAsync(byte qualifier, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -154,6 +235,9 @@ public sealed class CardUplinkTests : IDisposable
         public IPEndPoint Endpoint => (IPEndPoint)_socket.Client.LocalEndPoint!;
 
         public int Frames { get; private set; }
+
+        /// <summary>While down, datagrams are lost on the way, as with an unreachable gateway.</summary>
+        public bool Down { get; set; }
 
         public int Rejected { get; private set; }
 
@@ -186,6 +270,7 @@ public sealed class CardUplinkTests : IDisposable
                 UdpReceiveResult datagram;
                 try { datagram = await _socket.ReceiveAsync(_stop.Token); }
                 catch (Exception) { return; }
+                if (Down) continue;
                 var error = SecureFrame.Open(_keys, datagram.Buffer, payload, out var header, _window);
                 if (error == FrameError.Replayed) { await AckAsync(datagram.RemoteEndPoint); continue; }
                 if (error != FrameError.None) { Rejected++; continue; }
