@@ -44,11 +44,11 @@ dotnet "$bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" --legacy-v1 --http-port
 pids+=($!)
 url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 100); do
-  curl -fs "$url/healthz" >/dev/null 2>&1 && break
+  curl -fs --max-time 2 "$url/healthz" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start"
   sleep 0.2
 done
-curl -fs "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
+curl -fs --max-time 5 "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
 
 dotnet "$bin/SimIoT.LoadGen/release/simiot-loadgen.dll" --modems 1 --rate 5 --duration 0 --nack T-Mobile \
   --gateway "127.0.0.1:$udp_port" --api "$url" --first-id 00000000000004d2 &
