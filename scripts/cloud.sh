@@ -19,7 +19,7 @@ Options:
   --udp-address A      UDP address of the gateway (default 0.0.0.0)
   --data DIR           folder of the SQLite store (default ./data)
   --legacy-v1          accept unauthenticated v1 seed packets
-  --kafka BOOTSTRAP    use Kafka as the bus (Confluent.Kafka)
+  --kafka BOOTSTRAP    use Kafka as the bus (Confluent.Kafka); 'mock': librdkafka's in-process mock cluster
   --postgres CONNSTR   use PostgreSQL as the store (Npgsql), e.g. 'Host=127.0.0.1;Username=simiot;Database=simiot'
   --default-modem ID   modem a seed downstream-request naming no modem goes to
   --grafana-url URL    Grafana link shown in the UI

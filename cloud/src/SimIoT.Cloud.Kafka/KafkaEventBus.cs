@@ -65,7 +65,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     {
         var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var config = new ProducerConfig { BootstrapServers = "mock" };
-        config.Set("test.mock.num.brokers", "1");
+        config.Set("test.mock.num.brokers", "3");
         _mockAnchor = new ProducerBuilder<string, byte[]>(config).SetLogHandler((_, m) =>
         {
             const string marker = "replaced with ";

@@ -97,7 +97,14 @@ public sealed class SimulatedModem : IDisposable
         {
             sequence = ++_sequence;
             length = SecureFrame.Seal(_keys, kind, sequence, payload, _frame);
-            _socket.Send(_frame.AsSpan(0, length));
+            try
+            {
+                _socket.Send(_frame.AsSpan(0, length));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.NoBufferSpaceAvailable)
+            {
+                // The cloud is not there (an ICMP port unreachable came back): the frame is lost, as on a real link.
+            }
         }
         return sequence;
     }

@@ -18,6 +18,4 @@ public static class OperationsApi
             .WithTags("Operations").WithName("UiConfig").WithSummary("What the web UI needs to know (the Grafana link).");
         return app;
     }
-
-    public sealed record UiConfig(string? GrafanaUrl);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Threading.Channels;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Metrics;
 using SimIoT.Protocol.Telemetry;
@@ -14,22 +13,21 @@ namespace SimIoT.Cloud.Events;
 /// </summary>
 public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : IBusHandler
 {
-    private const int ClientQueue = 4096;
-    private readonly ConcurrentDictionary<Subscription, byte> _clients = new();
+    private readonly ConcurrentDictionary<EventSubscription, byte> _clients = new();
 
     public string Name => "sse";
     public IReadOnlyList<string> Topics { get; } = [.. CloudTopics.Telemetry(catalog), CloudTopics.CommandState, CloudTopics.CarrierSwitchAck, CloudTopics.ModemChanges];
     public bool Broadcast => true;
 
-    public Subscription Subscribe(string? modemId)
+    public EventSubscription Subscribe(string? modemId)
     {
-        var subscription = new Subscription(this, modemId);
+        var subscription = new EventSubscription(Remove, modemId);
         _clients.TryAdd(subscription, 0);
         metrics.SseClient(1);
         return subscription;
     }
 
-    private void Remove(Subscription subscription)
+    private void Remove(EventSubscription subscription)
     {
         if (_clients.TryRemove(subscription, out _)) metrics.SseClient(-1);
     }
@@ -64,25 +62,5 @@ public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : I
         message.Value.Span.CopyTo(frame.AsSpan(n));
         Encoding.UTF8.GetBytes(tail, frame.AsSpan(n + message.Value.Length));
         return frame;
-    }
-
-    public sealed class Subscription : IDisposable
-    {
-        private readonly EventStream _owner;
-
-        internal Subscription(EventStream owner, string? modemId)
-        {
-            _owner = owner;
-            ModemId = modemId;
-        }
-
-        public string? ModemId { get; }
-
-        public Channel<byte[]> Queue { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ClientQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-
-        public void Dispose()
-        {
-            _owner.Remove(this);
-        }
     }
 }

@@ -38,6 +38,8 @@ public sealed class DownstreamRequestHandler(
             logger.LogWarning("Ignored a downstream-request of type {Type}", request.Type);
             return;
         }
+        // A request that arrives while the gateway is still loading its modems must not find "no such modem".
+        await registry.Loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!TryPickModem(request.ModemId, out var modemId))
         {
             logger.LogWarning("Ignored a downstream-request for {Modem}: no such modem, or no single or default modem to give it to", request.ModemId ?? "(none)");

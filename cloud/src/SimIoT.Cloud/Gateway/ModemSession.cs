@@ -43,7 +43,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
         Endpoint = copy;
-        EndpointText = (new IPEndPoint(IPAddress.Any, 0).Create(copy) as IPEndPoint)?.ToString();
+        EndpointText = SocketAddressText.ToEndPoint(copy).ToString();
     }
 
     public string? EndpointText { get; private set; }

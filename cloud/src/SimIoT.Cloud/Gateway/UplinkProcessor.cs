@@ -155,7 +155,7 @@ public sealed class UplinkProcessor(
             metrics.Datagram(DatagramOutcome.V1Malformed);
             return;
         }
-        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        var endpoint = SocketAddressText.ToEndPoint(source);
         var session = registry.GetOrAddLegacy(endpoint, out bool added);
         if (added) logger.LogInformation("Legacy v1 modem {Modem} registered from {Endpoint}", session.IdText, endpoint);
         lock (session.Gate)

@@ -146,4 +146,20 @@ public class CarrierSwitchTests
         await Task.Delay(300);
         Assert.Empty(modem.Commands);
     }
+
+    [Fact]
+    public async Task A_seed_request_naming_no_modem_goes_to_the_configured_default_modem()
+    {
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Gateway:DefaultModem"] = "1008" });
+        var other = await cloud.AddModemAsync(0x1007);
+        var chosen = await cloud.AddModemAsync(0x1008);
+        other.SendData();
+        chosen.SendData();
+        await Eventually.TrueAsync(() => other.AcksReceived > 0 && chosen.AcksReceived > 0, "both bound");
+        var bus = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<SimIoT.Cloud.Bus.IEventBus>(cloud.App.Services);
+        bus.Publish("downstream-request", "", """{"type":"carrier-switch-perform","metadata":"Verizon"}"""u8.ToArray());
+        await Eventually.TrueAsync(() => { lock (chosen.Commands) return chosen.Commands.Count == 1; }, "the default modem gets the Perform");
+        Assert.Equal(Carrier.Verizon, chosen.Carrier);
+        lock (other.Commands) Assert.Empty(other.Commands);
+    }
 }

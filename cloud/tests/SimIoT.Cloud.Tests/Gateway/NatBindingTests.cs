@@ -48,4 +48,19 @@ public class NatBindingTests
         moved.SendData();
         await Eventually.TrueAsync(() => moved.AcksReceived > 0, "acked at the new address");
     }
+
+    [Fact]
+    public async Task A_dual_stack_gateway_serves_ipv4_and_ipv6_modems()
+    {
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Gateway:UdpAddress"] = "::", ["Gateway:LegacyV1"] = "true" });
+        var modem = await cloud.AddModemAsync(0x5152);
+        modem.SendData();
+        await Eventually.TrueAsync(() => modem.AcksReceived > 0, "an IPv4 modem is acked through the dual-mode socket");
+        var shown = await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/modems/{modem.Id}"), j => j.GetProperty("endpoint").GetString() is not null, "endpoint flushed");
+        Assert.StartsWith("127.0.0.1:", shown.GetProperty("endpoint").GetString());
+
+        using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        v6.SendTo(Protocol.V1.V1Packet.IotData(3, DateTime.UtcNow, Protocol.Telemetry.TelemetryValues.Encode(1)).ToArray(), new IPEndPoint(IPAddress.IPv6Loopback, cloud.Udp.Port));
+        await Eventually.ValueAsync(() => cloud.GetJsonAsync("/api/modems"), j => j.GetArrayLength() == 2, "the IPv6 legacy modem registered itself");
+    }
 }
