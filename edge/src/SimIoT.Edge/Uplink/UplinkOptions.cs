@@ -5,9 +5,9 @@ public sealed class UplinkOptions
 {
     /// <summary>
     /// Send an (empty, authenticated) keepalive frame when nothing went up for this long. Carrier
-    /// NATs forget idle UDP bindings after 30-120 s; 25 s keeps the cloud able to reach the modem.
+    /// NATs forget idle UDP bindings after 30-120 s; 20 s (docs/operations.md) keeps the cloud able to reach the modem.
     /// </summary>
-    public double KeepaliveSeconds { get; set; } = 25;
+    public double KeepaliveSeconds { get; set; } = 20;
 
     /// <summary>Resend a frame the cloud has not acknowledged after this long.</summary>
     public double ReplayAfterSeconds { get; set; } = 5;
