@@ -9,11 +9,18 @@ namespace SimIoT.Cloud.Gateway;
 
 /// <summary>
 /// The gateway's modems, keyed by id, loaded from the store at start and reloaded one by one
-/// on modem-changes records. The receive loop never waits on the store: an unknown id is a drop.
+/// on modem-changes records. The receive loop never waits on the store: an unknown id is a drop,
+/// and a look-up in the store in the background (<see cref="LookUp"/>), because a gateway that
+/// joined the bus after a registration was published never sees that modem-changes record.
 /// </summary>
 public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logger) : IDisposable
 {
+    // An id that is not in the store is looked up again at most this often, so a flood of
+    // frames with random ids cannot turn into a flood of store queries.
+    private static readonly TimeSpan LookUpInterval = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<ulong, ModemSession> _sessions = new();
+    private readonly ConcurrentDictionary<ulong, long> _lookedUp = new();
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Loaded => _loaded.Task;
@@ -40,6 +47,28 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
         // Already known: keep its live state (binding, window, sequences).
         if (_sessions.ContainsKey(id.Value)) return;
         Put(modem);
+    }
+
+    /// <summary>Starts a background look-up of an unknown modem in the store; returns at once.</summary>
+    public void LookUp(ModemId id)
+    {
+        long now = Environment.TickCount64;
+        if (_lookedUp.TryGetValue(id.Value, out long last) && now - last < (long)LookUpInterval.TotalMilliseconds) return;
+        if (_lookedUp.Count > 100_000) _lookedUp.Clear();
+        _lookedUp[id.Value] = now;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Loaded.ConfigureAwait(false);
+                await ReloadAsync(id, CancellationToken.None).ConfigureAwait(false);
+                if (_sessions.ContainsKey(id.Value)) logger.LogInformation("Modem {Modem} found in the store on its first frame", id);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Looking up modem {Modem} in the store failed", id);
+            }
+        });
     }
 
     /// <summary>A v1 datagram from a new endpoint: the modem registers itself (identity = endpoint).</summary>

@@ -44,6 +44,68 @@ public sealed class UdpGateway(
 
     private void ReceiveLoop()
     {
+        // One system call per batch where the kernel offers it; per datagram elsewhere.
+        if (OperatingSystem.IsLinux() && Environment.Is64BitProcess)
+            BatchReceiveLoop();
+        else
+            SingleReceiveLoop();
+    }
+
+    private void BatchReceiveLoop()
+    {
+        var socket = _socket!;
+        var source = new SocketAddress(socket.AddressFamily, 128);
+        using var receiver = new LinuxBatchReceiver(socket);
+        try
+        {
+            while (true)
+            {
+                // Stopping: drain what the kernel already holds, so in-flight datagrams are published.
+                if (_stopping && socket.Available == 0) break;
+                int count;
+                try
+                {
+                    count = receiver.Receive();
+                }
+                catch (SocketException ex)
+                {
+                    logger.LogDebug(ex, "recvmmsg failed");
+                    continue;
+                }
+                if (count == 0)
+                {
+                    // Nothing yet. If .NET has made the descriptor non-blocking, recvmmsg returns at
+                    // once, so wait for readability here rather than spin.
+                    socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead);
+                    continue;
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    if (receiver.Truncated(i))
+                    {
+                        metrics.Datagram(DatagramOutcome.TooLarge);
+                        continue;
+                    }
+                    receiver.CopySource(i, source);
+                    try
+                    {
+                        processor.Process(receiver.Datagram(i), source);
+                    }
+                    catch (Exception ex)
+                    {
+                        // The processor does not throw on input; this is a bug, and the gateway stays up.
+                        logger.LogError(ex, "Datagram processing failed");
+                    }
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void SingleReceiveLoop()
+    {
         var socket = _socket!;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(65536);
         var source = new SocketAddress(socket.AddressFamily);

@@ -63,6 +63,7 @@ public sealed class UplinkProcessor(
         if (!registry.TryGet(header.ModemId, out var session) || session.Keys is null)
         {
             metrics.Datagram(DatagramOutcome.UnknownModem);
+            registry.LookUp(header.ModemId);
             return;
         }
         lock (session.Gate)
