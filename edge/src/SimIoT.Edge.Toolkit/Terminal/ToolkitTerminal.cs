@@ -50,8 +50,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     /// </summary>
     public event Func<Task>? DownlinkDelivered;
 
-    /// <summary>Raised for every datagram the terminal sends for the card (the frames to keep until acknowledged).</summary>
+    /// <summary>Raised for every datagram the card sends, before it leaves (the frames to keep until acknowledged).</summary>
     public event Action<ReadOnlyMemory<byte>>? DatagramSent;
+
+    /// <summary>
+    /// Decides for each datagram of the card whether it goes out now; false keeps it for the
+    /// caller's store-and-forward (the card is told it was sent: the modem has taken charge of it).
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, bool>? SendNow { get; set; }
 
     /// <summary>Failures of background work (envelopes after a datagram or a timer), for health reporting.</summary>
     public int BackgroundFailures { get; private set; }
@@ -163,7 +169,11 @@ public sealed class ToolkitTerminal : IAsyncDisposable
             return TerminalResponse.BipError(command, BipErrorCause.NoChannelAvailable);
 
         int granted = Math.Min(p.BufferSize, _options.MaxBufferSize);
-        _channel = new UdpBearerChannel(ChannelId, new IPEndPoint(p.Address, p.Port), granted, OnDatagram, datagram => DatagramSent?.Invoke(datagram));
+        _channel = new UdpBearerChannel(ChannelId, new IPEndPoint(p.Address, p.Port), granted, OnDatagram, datagram =>
+        {
+            DatagramSent?.Invoke(datagram);
+            return SendNow?.Invoke(datagram) ?? true;
+        });
         _log.LogInformation("Channel {Id} open: UDP to {Remote} from {Local}, buffer {Buffer}", ChannelId, _channel.Remote, _channel.LocalEndPoint, granted);
 
         var bearer = new byte[1 + p.BearerParameters.Length];

@@ -18,13 +18,17 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     private readonly Task _receiveLoop;
     private byte[]? _current;
     private int _currentOffset;
-    private readonly Action<ReadOnlyMemory<byte>>? _sent;
+    private readonly Func<ReadOnlyMemory<byte>, bool>? _outgoing;
     private int _dropped;
     private int _disposed;
 
-    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Action<ReadOnlyMemory<byte>>? sent = null)
+    /// <param name="outgoing">
+    /// Sees every datagram the card sends before it leaves; returning false keeps it off the
+    /// wire (the caller stores it and sends it later, in order).
+    /// </param>
+    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Func<ReadOnlyMemory<byte>, bool>? outgoing = null)
     {
-        _sent = sent;
+        _outgoing = outgoing;
         Id = id;
         Remote = remote;
         BufferSize = bufferSize;
@@ -60,8 +64,8 @@ public sealed class UdpBearerChannel : IAsyncDisposable
         {
             var datagram = _transmit.ToArray();
             _transmit.SetLength(0);
-            await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            _sent?.Invoke(datagram);
+            if (_outgoing?.Invoke(datagram) ?? true)
+                await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         return true;
     }

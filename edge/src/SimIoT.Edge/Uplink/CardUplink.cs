@@ -30,6 +30,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private readonly ILogger _log;
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
     private readonly ConcurrentDictionary<uint, long> _sentAt = new();
+    private readonly SemaphoreSlim _acked = new(0);
     private ToolkitTerminal? _terminal;
     private SimCard? _sim;
     private long _cardSession = -1;
@@ -48,6 +49,9 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _backoff = TimeSpan.FromSeconds(_options.RecoveryInitialSeconds);
         _lastUplink = time.GetTimestamp();
     }
+
+    /// <summary>Frames sent per replay round: half the cloud's window, so a lost one can still be sent again.</summary>
+    public const int ReplayRound = ReplayWindow.Size / 2;
 
     public long ReadingsSubmitted { get; private set; }
 
@@ -138,6 +142,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         await EndSessionAsync().ConfigureAwait(false);
         var terminal = new ToolkitTerminal(_channel, _modem, new ToolkitTerminalOptions(), _time, _loggers.CreateLogger<ToolkitTerminal>());
         terminal.DatagramSent += OnFrameSent;
+        terminal.SendNow = SendNow;
         terminal.DownlinkDelivered += OnDownlinkDeliveredAsync;
         var sim = new SimCard(terminal);
         _terminal = terminal;
@@ -166,8 +171,29 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _lastUplink = _time.GetTimestamp();
         // Legacy (v1) cards send bare packets: no sequence, no acknowledgement, nothing to keep.
         if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return;
-        _sentAt[header.Sequence] = _time.GetTimestamp();
         if (!_queue.Enqueue(header.Sequence, datagram.Span)) _log.LogWarning("Frame {Sequence} could not be queued", header.Sequence);
+    }
+
+    // The cloud's replay window only reaches 64 frames back: if a fresh frame overtook a backlog,
+    // the backlog could never be accepted. So while older frames wait for an acknowledgement, new
+    // ones join the queue and go out in order behind them.
+    private bool SendNow(ReadOnlyMemory<byte> datagram)
+    {
+        if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return true;
+        if (HasBacklog(except: header.Sequence)) return false;
+        _sentAt[header.Sequence] = _time.GetTimestamp();
+        return true;
+    }
+
+    private bool HasBacklog(uint except)
+    {
+        var after = TimeSpan.FromSeconds(_options.ReplayAfterSeconds);
+        foreach (var frame in _queue.Peek(ReplayRound + 1))
+        {
+            if (frame.Sequence == except) continue;
+            if (!_sentAt.TryGetValue(frame.Sequence, out var sent) || _time.GetElapsedTime(sent) >= after) return true;
+        }
+        return false;
     }
 
     private async Task OnDownlinkDeliveredAsync()
@@ -184,20 +210,31 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             }
         }
         foreach (var seq in _sentAt.Keys.Where(s => ack.Acknowledges(s))) _sentAt.TryRemove(seq, out _);
+        _acked.Release();
         _log.LogDebug("Uplink ack {Highest}: {Released} frames released, {Left} waiting", ack.Highest, released, _queue.Count);
     }
 
+    // Oldest first, a round of frames at a time, the next round once the cloud acknowledged the
+    // last or a second passed: a lost frame is sent again while it is still inside the window.
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
-        if (_terminal?.Channel is not { } channel) return;
         var after = TimeSpan.FromSeconds(_options.ReplayAfterSeconds);
-        foreach (var frame in _queue.Peek(_options.ReplayPerSecond))
+        for (int round = 0; round < _options.ReplayRoundsPerTick; round++)
         {
-            // Frames from before a restart have no send time here: they are due at once.
-            if (_sentAt.TryGetValue(frame.Sequence, out var sent) && _time.GetElapsedTime(sent) < after) continue;
-            await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
-            _sentAt[frame.Sequence] = _time.GetTimestamp();
-            FramesResent++;
+            if (_terminal?.Channel is not { } channel) return;
+            int sent = 0;
+            foreach (var frame in _queue.Peek(ReplayRound))
+            {
+                // Held frames and frames from before a restart have no send time: they are due at once.
+                if (_sentAt.TryGetValue(frame.Sequence, out var at) && _time.GetElapsedTime(at) < after) continue;
+                await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+                _sentAt[frame.Sequence] = _time.GetTimestamp();
+                FramesResent++;
+                sent++;
+            }
+            if (sent == 0) return;
+            while (_acked.CurrentCount > 0) await _acked.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!await _acked.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false)) return;
         }
     }
 }

@@ -12,8 +12,8 @@ public sealed class UplinkOptions
     /// <summary>Resend a frame the cloud has not acknowledged after this long.</summary>
     public double ReplayAfterSeconds { get; set; } = 5;
 
-    /// <summary>At most this many frames are resent per second, oldest first.</summary>
-    public int ReplayPerSecond { get; set; } = 50;
+    /// <summary>Rounds of 32 frames resent per second at most, oldest first, each after the previous round was acknowledged.</summary>
+    public int ReplayRoundsPerTick { get; set; } = 50;
 
     /// <summary>Wait between attempts to reach a missing or reset card, doubling up to the maximum.</summary>
     public double RecoveryInitialSeconds { get; set; } = 0.5;

@@ -47,12 +47,12 @@ public sealed class CardUplinkTests : IDisposable
             new Provisioning(Modem, MasterKey, _cloud.Endpoint, [Carrier.Att, Carrier.Verizon], Carrier.Att), null, CancellationToken.None);
     }
 
-    private IHost BuildAgent(int vpcdPort)
+    private IHost BuildAgent(int vpcdPort, int mpuHz = 20, int bmeHz = 5)
     {
         var builder = EdgeHost.CreateBuilder([
             "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={vpcdPort}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
-            "--Edge:Mqtt:Enabled=false", "--Edge:Sensors:0:RateHz=20", "--Edge:Sensors:1:RateHz=5",
-            "--Edge:Uplink:RecoveryMaxSeconds=1"], emulate: true);
+            "--Edge:Mqtt:Enabled=false", $"--Edge:Sensors:0:RateHz={mpuHz}", $"--Edge:Sensors:1:RateHz={bmeHz}",
+            "--Edge:Uplink:RecoveryMaxSeconds=1", "--Edge:Uplink:ReplayAfterSeconds=1"], emulate: true);
         builder.Services.AddEdgeAgent(builder.Configuration);
         return builder.Build();
     }
@@ -179,6 +179,41 @@ public sealed class CardUplinkTests : IDisposable
         {
             java.Kill(entireProcessTree: true);
             java.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_backlog_longer_than_the_cloud_window_arrives_in_order_after_an_outage()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        using var agent = BuildAgent(port, mpuHz: 100, bmeHz: 20);
+        await agent.StartAsync();
+        using var java = AppletCardHost.StartJava(CardState, port);
+        try
+        {
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+            _cloud.Down = true;
+            var queue = agent.Services.GetRequiredService<FrameQueue>();
+            var watch = Stopwatch.StartNew();
+            while (queue.Count < 3 * ReplayWindow.Size && watch.Elapsed < Wait) await Task.Delay(100);
+            Assert.True(queue.Count >= 3 * ReplayWindow.Size, $"only {queue.Count} frames piled up during the outage");
+            _cloud.Down = false;
+
+            // Every temperature sampled up to now arrives once, the ones from the outage included.
+            await Task.Delay(500);
+            long sampled = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
+            watch.Restart();
+            while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(100);
+            var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
+            Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperatures arrived");
+            Assert.Equal(stamps.Count, stamps.Distinct().Count());
+            Assert.Equal(0, agent.Services.GetRequiredService<CardUplink>().FramesLost);
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            await agent.StopAsync();
         }
     }
 
