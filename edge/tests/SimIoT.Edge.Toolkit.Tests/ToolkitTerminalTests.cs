@@ -68,6 +68,23 @@ public sealed class ToolkitTerminalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cloud_that_went_away_does_not_fail_the_cards_sends()
+    {
+        _card.Queue(OpenChannelToCloud());
+        await _terminal.ExchangeAsync(new byte[] { 0x80, 0xF2, 0, 0, 0 }, CancellationToken.None);
+        _cloud.Dispose(); // nothing listens any more: ICMP port unreachable comes back
+        for (int i = 0; i < 5; i++)
+        {
+            _card.Queue($"D010 81030{i + 2}4301 82028121 B60548656C6C6F");
+            await _terminal.ExchangeAsync(new byte[] { 0x80, 0xF2, 0, 0, 0 }, CancellationToken.None);
+            await Task.Delay(20);
+        }
+        // Whether a send or the pending receive meets the ICMP error is a matter of timing; either
+        // way every SEND DATA must succeed, because the frame is kept until acknowledged.
+        Assert.Equal(5, _card.TerminalResponses.Skip(1).Count(tr => Convert.ToHexString(tr).Contains("830100", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Answers_an_unknown_command_with_beyond_terminal_capabilities()
     {
         _card.Queue("D009 8103012600 82028182"); // PROVIDE LOCAL INFORMATION

@@ -20,6 +20,7 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     private int _currentOffset;
     private readonly Func<ReadOnlyMemory<byte>, bool>? _outgoing;
     private int _dropped;
+    private int _sendErrors;
     private int _disposed;
 
     /// <param name="outgoing">
@@ -47,6 +48,9 @@ public sealed class UdpBearerChannel : IAsyncDisposable
 
     public bool IsOpen => !_stop.IsCancellationRequested;
 
+    /// <summary>Sends the network refused, typically an ICMP "port unreachable" left by an earlier datagram while the cloud was down.</summary>
+    public int SendErrors => _sendErrors;
+
     /// <summary>Datagrams dropped because the receive buffer was full (the card was not reading).</summary>
     public int Dropped => _dropped;
 
@@ -64,15 +68,28 @@ public sealed class UdpBearerChannel : IAsyncDisposable
         {
             var datagram = _transmit.ToArray();
             _transmit.SetLength(0);
-            if (_outgoing?.Invoke(datagram) ?? true)
-                await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (_outgoing?.Invoke(datagram) ?? true) await SendAsync(datagram, cancellationToken).ConfigureAwait(false);
         }
         return true;
     }
 
     /// <summary>Sends a datagram the card made earlier again (store-and-forward replay), from the same socket.</summary>
-    public async Task ResendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken) =>
-        await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+    public Task ResendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken) => SendAsync(datagram, cancellationToken);
+
+    // UDP gives no delivery report: on a connected socket an ICMP error about an earlier datagram
+    // (the cloud restarting) surfaces on a later send. It says nothing about this one, which the
+    // caller keeps until acknowledged anyway, so it is counted, not thrown.
+    private async Task SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
 
     /// <summary>Reads up to <paramref name="max"/> bytes, within one datagram at a time so the card can tell them apart.</summary>
     public byte[] Read(int max)

@@ -227,7 +227,14 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             {
                 // Held frames and frames from before a restart have no send time: they are due at once.
                 if (_sentAt.TryGetValue(frame.Sequence, out var at) && _time.GetElapsedTime(at) < after) continue;
-                await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // the session ended under us; the next one replays
+                }
                 _sentAt[frame.Sequence] = _time.GetTimestamp();
                 FramesResent++;
                 sent++;
