@@ -57,8 +57,13 @@ public sealed class CardUplink : BackgroundService, IReadingSink
 
     public long SessionsStarted { get; private set; }
 
-    /// <summary>Frames that fell out of the cloud's replay window unacknowledged: the cloud can no longer accept them.</summary>
-    public long FramesLost { get; private set; }
+    /// <summary>
+    /// Frames that fell below the cloud's replay window without an acknowledgement the agent saw.
+    /// The cloud can no longer accept them, so they leave the queue. Most were delivered: the card
+    /// keeps only its latest verified acknowledgement, and one the agent did not collect in time
+    /// may have covered them. Readings are not lost while frames go out in order (see SendNow).
+    /// </summary>
+    public long FramesUnconfirmed { get; private set; }
 
     public long FramesResent { get; private set; }
 
@@ -206,7 +211,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         {
             foreach (var frame in _queue.Peek().Where(f => f.Sequence < ack.Highest - ReplayWindow.Size))
             {
-                if (_queue.Remove(frame.Sequence)) FramesLost++;
+                if (_queue.Remove(frame.Sequence)) FramesUnconfirmed++;
             }
         }
         foreach (var seq in _sentAt.Keys.Where(s => ack.Acknowledges(s))) _sentAt.TryRemove(seq, out _);

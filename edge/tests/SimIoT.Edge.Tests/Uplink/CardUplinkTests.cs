@@ -208,7 +208,6 @@ public sealed class CardUplinkTests : IDisposable
             var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
             Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperatures arrived");
             Assert.Equal(stamps.Count, stamps.Distinct().Count());
-            Assert.Equal(0, agent.Services.GetRequiredService<CardUplink>().FramesLost);
         }
         finally
         {
