@@ -193,6 +193,18 @@ public sealed class HilRig : IAsyncDisposable
         _agent = agent;
     }
 
+    /// <summary>Samples taken so far by one sensor (mpu6050, bme280), whether or not they reached the card yet.</summary>
+    public long SamplesTaken(string sensor) =>
+        Agent.Services.GetRequiredService<SamplingService>().Scheduler?.Health.Single(h => h.Name == sensor).Samples ?? 0; // null until sampling started
+
+    /// <summary>Waits until the sensor took <paramref name="more"/> samples beyond now (a signal, not a fixed sleep).</summary>
+    public async Task WaitForSamplesAsync(string sensor, int more)
+    {
+        await Eventually.TrueAsync(() => SamplesTaken(sensor) > 0, $"{sensor} is sampling", Wait);
+        long target = SamplesTaken(sensor) + more;
+        await Eventually.TrueAsync(() => SamplesTaken(sensor) >= target, $"{sensor} took {more} more samples", Wait);
+    }
+
     /// <summary>Stops sampling (the agent keeps running and delivers what it has), so the sampled set is closed.</summary>
     public Task StopSensorsAsync() => Agent.Services.GetRequiredService<SamplingService>().StopAsync(CancellationToken.None);
 
