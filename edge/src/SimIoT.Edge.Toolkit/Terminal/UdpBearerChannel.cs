@@ -60,8 +60,11 @@ public sealed class UdpBearerChannel : IAsyncDisposable
         {
             var datagram = _transmit.ToArray();
             _transmit.SetLength(0);
-            await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            // Handed to store-and-forward before the socket: a send that fails (ECONNREFUSED after an
+            // ICMP port unreachable while the cloud restarts) must leave the frame queued for replay,
+            // or the readings the card sealed into it are lost (found by hil-tests scenario 4).
             _sent?.Invoke(datagram);
+            await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         return true;
     }
