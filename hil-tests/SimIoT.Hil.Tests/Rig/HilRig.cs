@@ -245,7 +245,8 @@ public sealed class HilRig : IAsyncDisposable
             var have = stored.Select(s => s.Timestamp).ToHashSet();
             if (sampled.Count > 0 && sampled.IsSubsetOf(have)) return stored;
             if (deadline.Elapsed > (timeout ?? Wait))
-                throw new TimeoutException($"{sampled.Count - sampled.Count(have.Contains)} of {sampled.Count} sampled {sensor} readings never reached the store");
+                throw new TimeoutException($"{sampled.Count - sampled.Count(have.Contains)} of {sampled.Count} sampled {sensor} readings never reached the store: "
+                    + string.Join(", ", sampled.Where(t => !have.Contains(t)).Order().Take(10)) + $" (stored {stored.Count}, from {stored.Select(x => x.Timestamp).Min()} to {stored.Select(x => x.Timestamp).Max()})");
             await Task.Delay(200);
         }
     }
