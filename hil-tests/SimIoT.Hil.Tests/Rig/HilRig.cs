@@ -35,6 +35,8 @@ public sealed record RigOptions
     public bool Mqtt { get; init; }
     public double ImuHz { get; init; } = 10;
     public double EnvironmentHz { get; init; } = 2;
+    /// <summary>Put a <see cref="CarrierNat"/> between the card and the cloud (the card is personalised with its address).</summary>
+    public bool Nat { get; init; }
     /// <summary>Start the edge (agent and card) at all; the legacy scenario needs only the cloud.</summary>
     public bool Edge { get; init; } = true;
 }
@@ -70,6 +72,7 @@ public sealed class HilRig : IAsyncDisposable
     public string CardState => Path.Combine(Dir, "card.bin");
     public IHost Agent => _agent ?? throw new InvalidOperationException("the agent is not running");
     public bool CardRunning => _card is { HasExited: false };
+    public CarrierNat? Nat { get; private set; }
 
     /// <summary>Every reading the agent's pump handed to the card, in order, across agent restarts.</summary>
     public ConcurrentQueue<Reading> Sampled { get; } = new();
@@ -82,6 +85,7 @@ public sealed class HilRig : IAsyncDisposable
         {
             rig.CloudUdpPort = RigMode.HardwareCard ? RigMode.CardCloudPort : FreeUdpPort();
             await rig.StartCloudAsync();
+            if (options.Nat) rig.Nat = new CarrierNat(new IPEndPoint(IPAddress.Loopback, rig.CloudUdpPort));
             if (options.Edge)
             {
                 await rig.RegisterModemAsync();
@@ -144,7 +148,7 @@ public sealed class HilRig : IAsyncDisposable
         using var host = new AppletCardHost(CardState);
         await using var terminal = new ToolkitTerminal(host.Channel, new NoModem(), new ToolkitTerminalOptions(), TimeProvider.System, NullLogger<ToolkitTerminal>.Instance);
         await CardProvisioner.ProvisionAsync(new SimCard(terminal), CardProvisioner.TransportKey,
-            new Provisioning(Modem, MasterKey, new IPEndPoint(IPAddress.Loopback, CloudUdpPort), _options.Carriers, _options.InitialCarrier, FallbackSeconds: _options.FallbackSeconds),
+            new Provisioning(Modem, MasterKey, Nat?.Endpoint ?? new IPEndPoint(IPAddress.Loopback, CloudUdpPort), _options.Carriers, _options.InitialCarrier, FallbackSeconds: _options.FallbackSeconds),
             null, CancellationToken.None);
     }
 
@@ -228,6 +232,21 @@ public sealed class HilRig : IAsyncDisposable
             p.TryGetProperty("values", out var v) ? v.EnumerateArray().Select(x => x.GetInt32()).ToArray() : [p.GetProperty("data").GetInt32()])).ToList();
     }
 
+    /// <summary>Command results the card sent, read off the wire at the carrier NAT with the modem's keys.</summary>
+    public List<(DateTime At, CommandMessage Result, bool Dropped)> CommandResultsOnWire()
+    {
+        var list = new List<(DateTime, CommandMessage, bool)>();
+        if (Nat is null) return list;
+        using var keys = new ModemKeys(MasterKey, Modem);
+        var payload = new byte[SecureFrame.MaxFrameLength];
+        foreach (var (at, _, datagram, dropped) in Nat.Uplink)
+        {
+            if (SecureFrame.Open(keys, datagram, payload, out var header) != FrameError.None || header.Kind != FrameKind.CommandResult) continue;
+            if (CommandMessage.TryRead(payload.AsMemory(0, header.PayloadLength).ToArray(), out var message)) list.Add((at, message, dropped));
+        }
+        return list;
+    }
+
     public Task<JsonElement> ModemAsync() => Cloud.GetJsonAsync($"/api/modems/{Modem}");
 
     /// <summary>The tapped readings of one device, keyed by the timestamp text the cloud uses.</summary>
@@ -261,6 +280,7 @@ public sealed class HilRig : IAsyncDisposable
         }
         finally
         {
+            Nat?.Dispose();
             try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
