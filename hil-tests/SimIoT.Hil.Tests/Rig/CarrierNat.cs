@@ -47,6 +47,9 @@ public sealed class CarrierNat : IDisposable
     /// <summary>The outside (public) ports the gateway has seen, in order of creation.</summary>
     public ConcurrentQueue<int> OutsidePorts { get; } = new();
 
+    /// <summary>The public port the gateway currently sees for this modem socket, if it has a mapping.</summary>
+    public int? OutsidePortFor(IPEndPoint modem) => _mappings.TryGetValue(modem, out var m) ? m.Port : null;
+
     /// <summary>Every mapping gets a new outside socket: the gateway sees the modem at a new port.</summary>
     public void Rebind()
     {

@@ -39,6 +39,7 @@ public class S7_LegacyV1Tests
             seed.Send(V1Packet.IotData(DeviceCatalog.Gyro, t0.AddMilliseconds(100 * i), TelemetryValues.Encode(10 * i, 0, -10 * i)).ToArray());
             seed.Send(V1Packet.IotData(DeviceCatalog.Temperature, t0.AddMilliseconds(100 * i), TelemetryValues.Encode(2000 + i)).ToArray());
         }
+        await Eventually.ValueAsync(() => rig.Cloud.GetJsonAsync("/api/modems"), j => j.EnumerateArray().Any(m => m.GetProperty("id").GetString() == id), "the seed modem registered itself", HilRig.Wait);
         var temp = await Eventually.ValueAsync(() => rig.Cloud.GetJsonAsync($"/api/modems/{id}/telemetry/temp?maxPoints=100000"), j => j.GetArrayLength() == 11, "11 seed temperatures stored");
         Assert.Equal("2026-11-24T10:00:00.123456", temp[0].GetProperty("timestamp").GetString());
         Assert.Equal(42, temp[0].GetProperty("data").GetInt32());
