@@ -270,6 +270,22 @@ public sealed class HilRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Asserts the store holds exactly the sampled readings of a device: each once, with its values, nothing else.</summary>
+    public async Task<int> AssertStoredExactlyOnceAsync(uint deviceId, string sensor)
+    {
+        var stored = await AllStoredAsync(deviceId, sensor);
+        var sampled = SampledOf(deviceId);
+        Assert.True(stored.Count == stored.Select(s => s.Timestamp).Distinct().Count(), $"{sensor}: the store holds a reading twice");
+        var byTime = stored.ToDictionary(s => s.Timestamp, s => s.Values);
+        foreach (var s in sampled) Assert.Equal(s.Values, byTime[s.Timestamp]);
+        var tapped = sampled.Select(s => s.Timestamp).ToHashSet();
+        var extra = stored.Where(s => !tapped.Contains(s.Timestamp)).Select(s => s.Timestamp).ToList();
+        Assert.True(extra.Count == 0 && sampled.Count == stored.Count,
+            $"{sensor}: {sampled.Count} sampled (tapped; {tapped.Count} distinct), {stored.Count} stored; {extra.Count} stored readings were never handed to the card: "
+            + string.Join(", ", extra.Take(5)) + (extra.Count > 0 ? $" .. {extra[^1]}" : "") + $"; sampled from {sampled.Select(s => s.Timestamp).Min()} to {sampled.Select(s => s.Timestamp).Max()}");
+        return stored.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

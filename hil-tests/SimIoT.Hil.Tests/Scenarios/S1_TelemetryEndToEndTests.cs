@@ -53,15 +53,7 @@ public class S1_TelemetryEndToEndTests
         double seconds = watch.Elapsed.TotalSeconds;
         int total = 0;
         foreach (var (device, sensor) in new[] { (DeviceCatalog.Imu, "imu"), (DeviceCatalog.Gyro, "gyro"), (DeviceCatalog.Temperature, "temp") })
-        {
-            var sampled = rig.SampledOf(device);
-            var stored = await rig.AllStoredAsync(device, sensor);
-            Assert.Equal(stored.Count, stored.Select(s => s.Timestamp).Distinct().Count());
-            var byTime = stored.ToDictionary(s => s.Timestamp, s => s.Values);
-            foreach (var s in sampled) Assert.Equal(s.Values, byTime[s.Timestamp]);
-            Assert.Equal(sampled.Count, stored.Count); // nothing stored that the sensors did not produce
-            total += stored.Count;
-        }
+            total += await rig.AssertStoredExactlyOnceAsync(device, sensor); // each sampled reading once, with its values; nothing else
 
         // Carried as authenticated v2 frames sealed by the card (the only key holder besides the cloud).
         var modem = await Eventually.ValueAsync(rig.ModemAsync, j => j.GetProperty("lastSeen").ValueKind == JsonValueKind.String, "last seen flushed");

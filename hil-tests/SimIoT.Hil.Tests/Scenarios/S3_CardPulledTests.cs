@@ -38,13 +38,7 @@ public class S3_CardPulledTests
         await rig.StopSensorsAsync();
         int total = 0;
         foreach (var (device, sensor) in new[] { (DeviceCatalog.Imu, "imu"), (DeviceCatalog.Gyro, "gyro"), (DeviceCatalog.Temperature, "temp") })
-        {
-            var sampled = rig.SampledOf(device);
-            var stored = await rig.AllStoredAsync(device, sensor);
-            Assert.Equal(stored.Count, stored.Select(s => s.Timestamp).Distinct().Count()); // none duplicated
-            Assert.Equal(sampled.Count, stored.Count); // none lost, none invented
-            total += stored.Count;
-        }
+            total += await rig.AssertStoredExactlyOnceAsync(device, sensor); // each sampled reading once, with its values; nothing else
         var temps = await rig.StoredAsync("temp");
         Assert.Contains(temps, t => SimIoT.Protocol.Kafka.IsoTimestamp.TryParse(t.Timestamp, out var at) && at > pulledFrom.AddMilliseconds(200) && at < pulledFrom + pulledFor - TimeSpan.FromMilliseconds(200));
         Assert.Equal(0, rig.Agent.Services.GetRequiredService<ReadingChannel>().Dropped);
