@@ -195,7 +195,18 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         {
             // Frames from before a restart have no send time here: they are due at once.
             if (_sentAt.TryGetValue(frame.Sequence, out var sent) && _time.GetElapsedTime(sent) < after) continue;
-            await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // The cloud is unreachable (ECONNREFUSED after an ICMP port unreachable while it
+                // restarts) or the channel just closed: try again next tick. Letting this escape
+                // ended ExecuteAsync and stopped the whole agent (found by hil-tests scenario 4).
+                _log.LogDebug("Replay paused: {Reason}", e.Message);
+                return;
+            }
             _sentAt[frame.Sequence] = _time.GetTimestamp();
             FramesResent++;
         }
