@@ -193,6 +193,11 @@ public sealed class HilRig : IAsyncDisposable
         // The pump's sink is the card uplink; put a tap in front of it that remembers each reading.
         builder.Services.Replace(ServiceDescriptor.Singleton<IReadingSink>(sp => new TapSink(sp.GetRequiredService<CardUplink>(), Sampled)));
         var agent = builder.Build();
+        // The agent must only stop when the rig stops it: a background service that fails stops the host.
+        agent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            if (!ReferenceEquals(_stoppingAgent, agent)) AgentStoppedItself = true;
+        });
         await agent.StartAsync();
         _agent = agent;
     }
@@ -212,11 +217,17 @@ public sealed class HilRig : IAsyncDisposable
     /// <summary>Stops sampling (the agent keeps running and delivers what it has), so the sampled set is closed.</summary>
     public Task StopSensorsAsync() => Agent.Services.GetRequiredService<SamplingService>().StopAsync(CancellationToken.None);
 
+    /// <summary>True when an agent stopped without the rig asking (a failed background service); scenarios fail on it.</summary>
+    public bool AgentStoppedItself { get; private set; }
+
+    private IHost? _stoppingAgent;
+
     public async Task StopAgentAsync()
     {
         if (_agent is null) return;
         var agent = _agent;
         _agent = null;
+        _stoppingAgent = agent;
         await agent.StopAsync();
         agent.Dispose();
     }
@@ -273,6 +284,7 @@ public sealed class HilRig : IAsyncDisposable
     /// <summary>Asserts the store holds exactly the sampled readings of a device: each once, with its values, nothing else.</summary>
     public async Task<int> AssertStoredExactlyOnceAsync(uint deviceId, string sensor)
     {
+        Assert.False(AgentStoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)");
         var stored = await AllStoredAsync(deviceId, sensor);
         var sampled = SampledOf(deviceId);
         Assert.True(stored.Count == stored.Select(s => s.Timestamp).Distinct().Count(), $"{sensor}: the store holds a reading twice");
@@ -291,8 +303,10 @@ public sealed class HilRig : IAsyncDisposable
         try
         {
             await PullCardAsync();
+            bool stoppedItself = AgentStoppedItself;
             await StopAgentAsync();
             if (Cloud is not null) await Cloud.DisposeAsync();
+            Assert.False(stoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)");
         }
         finally
         {
