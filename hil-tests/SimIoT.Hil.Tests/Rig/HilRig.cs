@@ -214,8 +214,19 @@ public sealed class HilRig : IAsyncDisposable
         await Eventually.TrueAsync(() => SamplesTaken(sensor) >= target, $"{sensor} took {more} more samples", Wait);
     }
 
-    /// <summary>Stops sampling (the agent keeps running and delivers what it has), so the sampled set is closed.</summary>
-    public Task StopSensorsAsync() => Agent.Services.GetRequiredService<SamplingService>().StopAsync(CancellationToken.None);
+    /// <summary>
+    /// Stops sampling (the agent keeps running and delivers what it has), so the sampled set is closed.
+    /// Returns once every reading sampled has left the agent's reading buffer and was taken by the card
+    /// (after a card outage the buffer can still hold many: the tap only sees what leaves it).
+    /// </summary>
+    public async Task StopSensorsAsync()
+    {
+        await Agent.Services.GetRequiredService<SamplingService>().StopAsync(CancellationToken.None);
+        var buffer = Agent.Services.GetRequiredService<ReadingChannel>();
+        var uplink = Agent.Services.GetRequiredService<CardUplink>();
+        await Eventually.TrueAsync(() => buffer.Reader.Count == 0 && uplink.ReadingsSubmitted >= Sampled.Count,
+            "every sampled reading was handed to the card", Wait);
+    }
 
     /// <summary>True when an agent stopped without the rig asking (a failed background service); scenarios fail on it.</summary>
     public bool AgentStoppedItself { get; private set; }
