@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SimIoT.Cloud.Metrics;
+using SimIoT.Cloud.Tests.Infrastructure;
+using SimIoT.Edge.Uplink;
+using SimIoT.Hil.Tests.Rig;
+using SimIoT.Protocol.Kafka;
+using SimIoT.Protocol.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SimIoT.Hil.Tests.Scenarios;
+
+/// <summary>Scenario 1: sensor readings reach the API and the SSE stream with the sensors' values and sample timestamps, as v2 frames sealed by the card.</summary>
+public class S1_TelemetryEndToEndTests
+{
+    [Fact]
+    public Task Scenario1_sensor_readings_reach_the_api_and_the_event_stream_as_v2_frames_built_by_the_card() => RunAsync("S1 telemetry end to end");
+
+    /// <summary>The same scenario, but only with real hardware named: skipped (never passed) without it.</summary>
+    [HardwareFact]
+    public Task Scenario1_on_real_hardware() => RunAsync("S1 telemetry end to end (hardware)");
+
+    private static async Task RunAsync(string name)
+    {
+        var figures = new Figures(name);
+        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5 });
+        await using var sse = await SseClient.ConnectAsync(rig.Cloud.Http, $"/api/events?modemId={rig.Modem}");
+        var watch = Stopwatch.StartNew();
+
+        // Live: each streamed temperature point is one the BME280 produced (value and timestamp), and arrives soon after it was sampled.
+        var latencies = new List<double>();
+        var streamedTemps = new List<JsonElement>();
+        while (streamedTemps.Count < 10)
+        {
+            var e = await sse.NextAsync("telemetry", d => d.GetProperty("modemId").GetString() == rig.Modem.ToString(), HilRig.Wait);
+            var point = e.GetProperty("point");
+            var at = DateTime.UtcNow;
+            IsoTimestamp.TryParse(point.GetProperty("timestamp").GetString(), out var sampledAt);
+            latencies.Add((at - sampledAt).TotalMilliseconds);
+            if (e.GetProperty("sensor").GetString() == "temp") streamedTemps.Add(point);
+        }
+        var sampledTemps = rig.SampledOf(DeviceCatalog.Temperature).ToDictionary(s => s.Timestamp, s => s.Values[0]);
+        foreach (var p in streamedTemps)
+        {
+            var ts = p.GetProperty("timestamp").GetString()!;
+            Assert.True(sampledTemps.TryGetValue(ts, out var value), $"streamed temperature at {ts} was never sampled by the BME280");
+            Assert.Equal(value, p.GetProperty("data").GetInt32());
+            Assert.InRange(value, -4000, 8500);
+        }
+
+        // Stored: every sampled reading of each device is in the store once, with its values.
+        await rig.StopSensorsAsync(); // a closed set: what was sampled is what must be stored
+        double seconds = watch.Elapsed.TotalSeconds;
+        int total = 0;
+        foreach (var (device, sensor) in new[] { (DeviceCatalog.Imu, "imu"), (DeviceCatalog.Gyro, "gyro"), (DeviceCatalog.Temperature, "temp") })
+            total += await rig.AssertStoredExactlyOnceAsync(device, sensor); // each sampled reading once, with its values; nothing else
+
+        // Carried as authenticated v2 frames sealed by the card (the only key holder besides the cloud).
+        var modem = await Eventually.ValueAsync(rig.ModemAsync, j => j.GetProperty("lastSeen").ValueKind == JsonValueKind.String, "last seen flushed");
+        Assert.Equal("v2", modem.GetProperty("protocol").GetString());
+        Assert.True(modem.GetProperty("authenticated").GetBoolean());
+        Assert.True(rig.Cloud.Metrics.DatagramCount(DatagramOutcome.Accepted) > 0);
+        Assert.Equal(0, rig.Cloud.Metrics.DatagramCount(DatagramOutcome.BadTag));
+
+        figures.Add("mode", RigMode.Describe);
+        figures.Add("readings stored", total);
+        figures.Add("readings per second", total / seconds);
+        figures.Add("sample-to-SSE latency p50", Figures.Percentile(latencies, 50), "ms");
+        figures.Add("sample-to-SSE latency p95", Figures.Percentile(latencies, 95), "ms");
+        figures.Add("datagrams accepted", rig.Cloud.Metrics.DatagramCount(DatagramOutcome.Accepted));
+        figures.Save();
+    }
+}
