@@ -31,6 +31,8 @@ public sealed record RigOptions
     public Carrier InitialCarrier { get; init; } = Carrier.Att;
     public ushort? FallbackSeconds { get; init; }
     public bool LegacyV1 { get; init; }
+    /// <summary>Run the cloud on Kafka: the real Confluent.Kafka client against librdkafka's mock cluster, or KAFKA_BOOTSTRAP_SERVERS.</summary>
+    public bool Kafka { get; init; }
     public Dictionary<string, string?> CloudSettings { get; init; } = [];
     public bool Mqtt { get; init; }
     public double ImuHz { get; init; } = 10;
@@ -112,9 +114,22 @@ public sealed class HilRig : IAsyncDisposable
             ["Gateway:UdpAddress"] = RigMode.HardwareCard ? "0.0.0.0" : "127.0.0.1",
             ["Gateway:LegacyV1"] = _options.LegacyV1 ? "true" : "false",
         };
+        if (_options.Kafka)
+        {
+            // One cluster for the rig's lifetime, so a restarted cloud finds its topics again.
+            _kafka ??= new KafkaCluster();
+            settings["Bus:Kafka"] = _kafka.BootstrapServers;
+            settings["Bus:Partitions"] = "3";
+            settings["Bus:GroupPrefix"] = _kafkaGroups;
+            settings["Bus:CreateTopics"] = _kafka.IsMock ? "false" : "true";
+        }
         foreach (var (k, v) in _options.CloudSettings) settings[k] = v;
         Cloud = await CloudHarness.StartAsync(settings, dataDir: Path.Combine(Dir, "cloud"));
+        if (_options.Kafka) await Cloud.App.Services.GetRequiredService<SimIoT.Cloud.Kafka.KafkaEventBus>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
     }
+
+    private KafkaCluster? _kafka;
+    private readonly string _kafkaGroups = $"hil-{Guid.NewGuid():N}";
 
     /// <summary>Stops the cloud process part (HTTP, gateway, bus, store); its data stays for <see cref="StartCloudAsync"/>.</summary>
     public async Task StopCloudAsync()
@@ -321,6 +336,7 @@ public sealed class HilRig : IAsyncDisposable
         }
         finally
         {
+            _kafka?.Dispose();
             Nat?.Dispose();
             try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }

@@ -16,14 +16,18 @@ public class S1_TelemetryEndToEndTests
     [Fact]
     public Task Scenario1_sensor_readings_reach_the_api_and_the_event_stream_as_v2_frames_built_by_the_card() => RunAsync("S1 telemetry end to end");
 
+    /// <summary>The same with the cloud in its distributed profile: telemetry through Kafka (librdkafka's mock cluster, or KAFKA_BOOTSTRAP_SERVERS).</summary>
+    [Fact]
+    public Task Scenario1_on_the_kafka_profile() => RunAsync("S1 telemetry end to end (Kafka)", kafka: true);
+
     /// <summary>The same scenario, but only with real hardware named: skipped (never passed) without it.</summary>
     [HardwareFact]
     public Task Scenario1_on_real_hardware() => RunAsync("S1 telemetry end to end (hardware)");
 
-    private static async Task RunAsync(string name)
+    private static async Task RunAsync(string name, bool kafka = false)
     {
         var figures = new Figures(name);
-        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5 });
+        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5, Kafka = kafka });
         await using var sse = await SseClient.ConnectAsync(rig.Cloud.Http, $"/api/events?modemId={rig.Modem}");
         var watch = Stopwatch.StartNew();
 
