@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# ./simiot rig: pcscd with the vsmartcard vpcd driver plus the applet's card host.
+# ./simiot rig: pcscd with the vsmartcard vpcd driver plus the applet's card host; with --full
+# also the cloud and the edge agent, the whole chain through the real PC/SC stack.
 set -euo pipefail
 source "$SIMIOT_ROOT/scripts/lib.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: ./simiot rig up [--fresh] [--trace] [--timeout SECONDS]
+Usage: ./simiot rig up [--full [--kafka]] [--fresh] [--trace] [--timeout SECONDS]
        ./simiot rig down
        ./simiot rig status
 
@@ -20,6 +21,14 @@ the card's persistent memory live in .simiot/ at the repository root.
   status    show what runs and what PC/SC sees
 
 Options for up:
+  --full            the whole chain: personalise a blank card with `simiot-edge
+                    provision` through PC/SC, start the cloud (embedded profile,
+                    UI on http://127.0.0.1:$SIMIOT_RIG_HTTP_PORT, default 8010;
+                    UDP $SIMIOT_RIG_UDP_PORT, default 6010), register the modem,
+                    and start the edge agent with emulated sensors on the card
+                    in the reader
+  --kafka           with --full: the cloud on Kafka (librdkafka's mock cluster,
+                    or the broker in KAFKA_BOOTSTRAP_SERVERS)
   --fresh           forget the card's persistent memory (a new, blank card)
   --trace           log every APDU in hex in .simiot/card-host.log
   --timeout N       seconds to wait for the card (default 30)
@@ -35,6 +44,10 @@ DIR="${SIMIOT_RIG_DIR:-$SIMIOT_ROOT/.simiot}"
 PORT="${SIMIOT_VPCD_PORT:-35963}"
 READER="Virtual PCD 00 00"
 JAR="$SIMIOT_ROOT/applet/build/card-host.jar"
+HTTP_PORT="${SIMIOT_RIG_HTTP_PORT:-8010}"
+UDP_PORT="${SIMIOT_RIG_UDP_PORT:-6010}"
+# The rig's modem identity (lab use only): the card and the cloud agree on it.
+MODEM_ID=00000000000004d3 MASTER_KEY=000102030405060708090a0b0c0d0e0f
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -83,13 +96,50 @@ show() {
   else echo "card host:  not running"; fi
   if card_visible; then echo "PC/SC:      card present in '$READER'"
   else echo "PC/SC:      no card in '$READER'"; fi
+  if alive "$DIR/cloud.pid"; then echo "cloud:      running, pid $(cat "$DIR/cloud.pid"), UI http://127.0.0.1:$HTTP_PORT, UDP $UDP_PORT, log $DIR/cloud.log"; fi
+  if alive "$DIR/agent.pid"; then echo "edge agent: running, pid $(cat "$DIR/agent.pid"), modem $MODEM_ID, log $DIR/agent.log"; fi
+}
+
+# The cloud and the agent on the card in the reader (up --full).
+up_chain() {
+  local kafka="$1" edge cloud_args=()
+  log "building the cloud and the edge agent"
+  (cd "$SIMIOT_ROOT" && dotnet build cloud/src/SimIoT.Cloud.Host -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary" \
+    && dotnet build edge/src/SimIoT.Edge -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary") || die "build failed"
+  edge=(dotnet "$SIMIOT_ROOT/artifacts/bin/SimIoT.Edge/release/simiot-edge.dll")
+  if [[ ! -f "$DIR/card-personalised" ]]; then
+    log "personalising the card through PC/SC"
+    "${edge[@]}" provision --transport pcsc --reader "$READER" --modem-id "$MODEM_ID" --master-key "$MASTER_KEY" \
+      --cloud "127.0.0.1:$UDP_PORT" --carriers "AT&T,Verizon,Disconnect" --carrier "AT&T" >>"$DIR/provision.log" 2>&1 \
+      || { tail -n 5 "$DIR/provision.log" >&2; die "personalisation failed (a card personalised elsewhere? use up --full --fresh)"; }
+    touch "$DIR/card-personalised"
+  fi
+  if ! alive "$DIR/cloud.pid"; then
+    cloud_args=(--legacy-v1 --http-port "$HTTP_PORT" --udp-port "$UDP_PORT" --data "$DIR/cloud")
+    ((kafka)) && cloud_args+=(--kafka "${KAFKA_BOOTSTRAP_SERVERS:-mock}")
+    if ((kafka)); then log "starting the cloud on Kafka"; else log "starting the cloud"; fi
+    setsid dotnet "$SIMIOT_ROOT/artifacts/bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" "${cloud_args[@]}" >"$DIR/cloud.log" 2>&1 < /dev/null &
+    echo $! >"$DIR/cloud.pid"
+    for _ in $(seq 1 150); do curl -fs --max-time 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; alive "$DIR/cloud.pid" || break; sleep 0.2; done
+    curl -fs --max-time 5 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { tail -n 20 "$DIR/cloud.log" >&2; die "the cloud did not start"; }
+    curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP_PORT/api/modems" -H 'content-type: application/json' \
+      -d "{\"id\":\"$MODEM_ID\",\"nickname\":\"rig\",\"masterKey\":\"$MASTER_KEY\"}"
+  fi
+  if ! alive "$DIR/agent.pid"; then
+    log "starting the edge agent on '$READER'"
+    setsid "${edge[@]}" run --emulate --Edge:Card:Transport=pcsc --Edge:Card:Reader="$READER" --Edge:QueueDirectory="$DIR/queue" \
+      --Edge:Mqtt:BindAddress=127.0.0.1 >"$DIR/agent.log" 2>&1 < /dev/null &
+    echo $! >"$DIR/agent.pid"
+  fi
 }
 
 up() {
-  local fresh=0 trace=0 timeout=30
+  local fresh=0 trace=0 timeout=30 full=0 kafka=0
   while (($#)); do
     case "$1" in
       --fresh) fresh=1; shift ;;
+      --full) full=1; shift ;;
+      --kafka) kafka=1; shift ;;
       --trace) trace=1; shift ;;
       --timeout) timeout="${2:?--timeout needs seconds}"; shift 2 ;;
       -h|--help) usage; exit 0 ;;
@@ -102,8 +152,9 @@ up() {
   mkdir -p "$DIR"
   build_jar
   if ((fresh)); then
+    stop_pid "edge agent" "$DIR/agent.pid"
     stop_pid "card host" "$DIR/card-host.pid"
-    rm -f "$DIR/card-state.bin"
+    rm -rf "$DIR/card-state.bin" "$DIR/card-personalised" "$DIR/queue"
   fi
   if ! alive "$DIR/pcscd.pid" && ! pcscd_external; then
     log "starting pcscd"
@@ -128,11 +179,14 @@ up() {
     alive "$DIR/card-host.pid" || { tail -n 20 "$DIR/card-host.log" >&2; die "the card host exited (log above)"; }
     sleep 0.1; waited=$((waited + 1))
   done
+  ((full)) && up_chain "$kafka"
   show
 }
 
 down() {
   [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+  stop_pid "edge agent" "$DIR/agent.pid"
+  stop_pid "cloud" "$DIR/cloud.pid"
   stop_pid "card host" "$DIR/card-host.pid"
   stop_pid "pcscd" "$DIR/pcscd.pid"
   show
