@@ -86,17 +86,22 @@ public sealed class DownlinkSender(
         }
         uint sequence = await NextSequenceAsync(session, cancellationToken).ConfigureAwait(false);
         int length;
-        SocketAddressCopy destination;
+        SocketAddressCopy? binding, replaySource;
         lock (session.Gate)
         {
-            if (session.Disposed || session.Endpoint is null) return true;
+            var source = session.TakeReplaySource();
+            if (session.Disposed || (session.Endpoint is null && source is null)) return true;
             session.AckPending = false;
             session.LastAckTimestamp = Stopwatch.GetTimestamp();
             int n = session.Window.ToAck().WriteTo(_payload);
             length = SecureFrame.Seal(session.Keys!, FrameKind.UplinkAck, sequence, _payload.AsSpan(0, n), _frame);
-            destination = new SocketAddressCopy(session.Endpoint);
+            binding = session.Endpoint is null ? null : new SocketAddressCopy(session.Endpoint);
+            replaySource = source is null ? null : new SocketAddressCopy(source);
         }
-        gateway.Send(_frame.AsSpan(0, length), destination.Address);
+        // The same sealed ack to both: the card accepts a downlink sequence once, so a second copy
+        // reaching it is dropped there.
+        if (binding is { } b) gateway.Send(_frame.AsSpan(0, length), b.Address);
+        if (replaySource is { } r) gateway.Send(_frame.AsSpan(0, length), r.Address);
         metrics.AckSent();
         return true;
     }

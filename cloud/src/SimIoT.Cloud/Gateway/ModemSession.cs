@@ -23,6 +23,30 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     public DateTime LastSeen { get; set; } = record.LastSeen ?? default;
     public string? Carrier { get; set; } = record.Carrier;
     public bool AckPending { get; set; }
+
+    /// <summary>
+    /// Where a replay came from when that is not the binding. A replay never moves
+    /// <see cref="Endpoint"/>, but its ack must also reach that source: a modem that restarted
+    /// behind a new port and resends only frames the cloud already has would otherwise never hear
+    /// they arrived, and never send a fresh frame that moves the binding (it holds new frames
+    /// behind its backlog). The binding gets the ack too, so a replaying stranger diverts nothing.
+    /// </summary>
+    public SocketAddress? ReplaySource { get; private set; }
+
+    public void NoteReplayFrom(SocketAddress source)
+    {
+        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        ReplaySource = copy;
+    }
+
+    public SocketAddress? TakeReplaySource()
+    {
+        var source = ReplaySource;
+        ReplaySource = null;
+        return source;
+    }
     public long LastAckTimestamp { get; set; }
     public uint NextDownlink { get; set; }
     public uint ReservedThrough { get; set; }

@@ -76,9 +76,11 @@ public sealed class UplinkProcessor(
             error = SecureFrame.Open(session.Keys, datagram.Span, _payload, out header, session.Window);
             if (error == FrameError.Replayed)
             {
-                // Authentic but already seen: the edge resends what it has no ack for, so ack again
-                // (to the known binding: a replay must not move it).
+                // Authentic but already seen: the edge resends what it has no ack for, so ack again,
+                // at the binding and where the replay came from (the edge may have restarted
+                // behind a new port); the binding stays: only a fresh frame moves it.
                 metrics.Datagram(DatagramOutcome.Replayed);
+                session.NoteReplayFrom(source);
                 RequestAck(session);
                 return;
             }
