@@ -7,6 +7,7 @@ public static class SimAppletCommands
 
     public const byte Proprietary = 0x80;
     public const byte SubmitReadings = 0xD0;
+    public const byte ReportCarrier = 0xD2;
     public const byte GetUplinkAck = 0xA2;
     public const byte GetStatus = 0xCA;
     public const byte PutData = 0xDA;

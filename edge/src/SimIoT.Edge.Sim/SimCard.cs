@@ -100,6 +100,19 @@ public sealed class SimCard
         if (response.StatusWord != SimAppletCommands.FileFull) Check("SUBMIT READINGS (keepalive)", response);
     }
 
+    /// <summary>
+    /// Asks the card to tell the cloud its carrier (an unsolicited command-result), so the cloud
+    /// knows it from the start of a session rather than after the first switch. v2 cards only.
+    /// False when the card's frame queue is full: the report is skipped, not waited for.
+    /// </summary>
+    public async Task<bool> ReportCarrierAsync(CancellationToken cancellationToken)
+    {
+        var response = await terminal.ExchangeAsync(new byte[] { SimAppletCommands.Proprietary, SimAppletCommands.ReportCarrier, 0, 0, 0 }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusWord == SimAppletCommands.FileFull) return false;
+        Check("REPORT CARRIER", response);
+        return true;
+    }
+
     /// <summary>The last uplink acknowledgement the card verified, or null when none arrived since the last call.</summary>
     public async Task<UplinkAck?> TakeUplinkAckAsync(CancellationToken cancellationToken)
     {

@@ -63,6 +63,10 @@ public class S1_TelemetryEndToEndTests
         var modem = await Eventually.ValueAsync(rig.ModemAsync, j => j.GetProperty("lastSeen").ValueKind == JsonValueKind.String, "last seen flushed");
         Assert.Equal("v2", modem.GetProperty("protocol").GetString());
         Assert.True(modem.GetProperty("authenticated").GetBoolean());
+        // No switch was made: the carrier comes from the card's report at the start of its session.
+        var carrier = modem.GetProperty("carrier").GetString();
+        if (RigMode.HardwareCard) Assert.NotNull(carrier);
+        else Assert.Equal("AT&T", carrier);
         Assert.True(rig.Cloud.Metrics.DatagramCount(DatagramOutcome.Accepted) > 0);
         Assert.Equal(0, rig.Cloud.Metrics.DatagramCount(DatagramOutcome.BadTag));
 

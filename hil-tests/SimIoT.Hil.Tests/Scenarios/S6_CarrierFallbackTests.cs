@@ -51,8 +51,9 @@ public class S6_CarrierFallbackTests
         nat.DropUplink = true;
         nat.DropDownlink = true;
 
-        // On the wire (dropped by the network): the card's unsolicited report, command id 0, ACK, back on AT&T.
-        var report = await Eventually.ValueAsync(() => Task.FromResult(rig.CommandResultsOnWire().Where(r => r.Result.CommandId == CommandMessage.UnsolicitedReport).ToList()),
+        // On the wire (dropped by the network): the card's unsolicited report, command id 0, ACK, back on AT&T
+        // (the report of the session start, on AT&T too, came before the switch).
+        var report = await Eventually.ValueAsync(() => Task.FromResult(rig.CommandResultsOnWire().Where(r => r.Result.CommandId == CommandMessage.UnsolicitedReport && r.At > switchedAt).ToList()),
             l => l.Count > 0, "the card falls back and reports it", TimeSpan.FromSeconds(FallbackSeconds + 20));
         var fellBackAt = report[0].At;
         Assert.Equal(Carrier.Att, report[0].Result.Packet.Carrier);

@@ -157,6 +157,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         var status = await sim.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         if (!status.IsLocked || !status.IsPersonalised)
             throw new SimCardException("the card is not personalised and locked (run simiot-edge provision)", 0x6985);
+        if (!status.IsLegacy) await sim.ReportCarrierAsync(cancellationToken).ConfigureAwait(false);
         SessionsStarted++;
         _log.LogInformation("SIM session {Session} started: modem {Modem} on {Carrier}, {Queued} frames waiting for acknowledgement",
             SessionsStarted, status.ModemId, status.CarrierName, _queue.Count);

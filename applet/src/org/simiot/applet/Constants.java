@@ -17,6 +17,7 @@ final class Constants {
     static final byte INS_TERMINAL_RESPONSE = (byte) 0x14;
     static final byte INS_ENVELOPE = (byte) 0xC2;
     static final byte INS_SUBMIT_READINGS = (byte) 0xD0;
+    static final byte INS_REPORT_CARRIER = (byte) 0xD2;
     static final byte INS_GET_UPLINK_ACK = (byte) 0xA2;
     static final byte INS_GET_STATUS = (byte) 0xCA;
     static final byte INS_PUT_DATA = (byte) 0xDA;

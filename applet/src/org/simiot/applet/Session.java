@@ -257,6 +257,23 @@ final class Session {
         announce();
     }
 
+    /**
+     * Queues an unsolicited carrier report (a command-result with command id 0), so the
+     * cloud learns the carrier when a terminal starts, not only after a switch. v2 only:
+     * a bare v1 ACK would answer whatever command a legacy gateway has in flight.
+     */
+    void reportCarrier() {
+        requireSession();
+        if (store.has(Constants.F_LEGACY)) {
+            ISOException.throwIt(ISO7816.SW_CONDITIONS_NOT_SATISFIED);
+        }
+        if (!hasRoom((short) 6)) {
+            ISOException.throwIt(ISO7816.SW_FILE_FULL);
+        }
+        queueResult((short) 0, Constants.V1_STATUS_ACK, true);
+        announce();
+    }
+
     void getAck(APDU apdu) {
         if (ram[Constants.R_ACK_VALID] == 0) {
             ISOException.throwIt(Constants.SW_REFERENCED_DATA_NOT_FOUND);

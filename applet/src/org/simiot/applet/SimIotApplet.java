@@ -87,6 +87,9 @@ public final class SimIotApplet extends Applet {
             case Constants.INS_SUBMIT_READINGS:
                 session.submit(apdu);
                 return;
+            case Constants.INS_REPORT_CARRIER:
+                session.reportCarrier();
+                return;
             case Constants.INS_GET_UPLINK_ACK:
                 session.getAck(apdu);
                 return;
