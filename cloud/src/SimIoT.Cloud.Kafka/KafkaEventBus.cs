@@ -57,6 +57,8 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private Dictionary<string, string> Client() =>
         new(_options.Client) { ["bootstrap.servers"] = _bootstrap ?? _options.Kafka! };
 
+    private const string TopicAnchorHeader = "simiot-topic-anchor";
+
     /// <summary>
     /// "--kafka mock": librdkafka's in-process mock cluster, for trying the Kafka path without a
     /// broker. It lives as long as the client that started it, and only that client's log says where it is.
@@ -72,8 +74,10 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             int at = m.Message.IndexOf(marker, StringComparison.Ordinal);
             if (at >= 0 && m.Message.Contains("Mock cluster", StringComparison.Ordinal)) found.TrySetResult(m.Message[(at + marker.Length)..].Trim());
         }).Build();
-        // Topics come into being when first produced to (the mock has no admin API).
-        foreach (var topic in KnownTopics()) _mockAnchor.Produce(topic, new Message<string, byte[]> { Key = "", Value = "{}"u8.ToArray() });
+        // Topics come into being when first produced to (the mock has no admin API). The records
+        // that create them carry a header the consumers skip: they are not telemetry or requests.
+        foreach (var topic in KnownTopics())
+            _mockAnchor.Produce(topic, new Message<string, byte[]> { Key = "", Value = [], Headers = new Headers { { TopicAnchorHeader, [] } } });
         _mockAnchor.Flush(TimeSpan.FromSeconds(10));
         if (!found.Task.Wait(TimeSpan.FromSeconds(10))) throw new InvalidOperationException("librdkafka did not start its mock cluster");
         _logger.LogWarning("Kafka mock cluster (in-process, not durable) at {Bootstrap}", found.Task.Result);
@@ -186,7 +190,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                     _logger.LogDebug("Kafka consumer {Handler}: {Reason}", handler.Name, ex.Error.Reason);
                     continue;
                 }
-                if (result?.Message is null) continue;
+                if (result?.Message is null || result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true) continue;
                 try
                 {
                     handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? []), token).AsTask().GetAwaiter().GetResult();

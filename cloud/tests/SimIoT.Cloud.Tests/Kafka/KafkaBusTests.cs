@@ -54,6 +54,20 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
     }
 
     [Fact]
+    public async Task The_mock_profile_carries_readings_and_its_topic_making_records_reach_no_handler()
+    {
+        // "--kafka mock": the cloud starts librdkafka's mock cluster itself and creates the topics by producing to them.
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Bus:Kafka"] = KafkaBusOptions.Mock, ["Bus:GroupPrefix"] = $"test-{Guid.NewGuid():N}" });
+        await cloud.App.Services.GetRequiredService<KafkaEventBus>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        var modem = await cloud.AddModemAsync(0x2004);
+        modem.SendReading(3, DateTime.UtcNow, 2150);
+        var temp = await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/modems/{modem.Id}/telemetry/temp"), j => j.GetArrayLength() == 1, "the reading stored through Kafka");
+        Assert.Equal(2150, temp[0].GetProperty("data").GetInt32());
+        // The only warning is the one that says the bus is not durable; no handler complained about a record.
+        Assert.All(cloud.Errors.Warnings, w => Assert.Contains("Kafka mock cluster", w));
+    }
+
+    [Fact]
     public async Task A_seed_downstream_request_from_a_plain_kafka_client_leads_to_a_perform_at_the_modem()
     {
         var dataDir = Directory.CreateTempSubdirectory("simiot-kafka-seed").FullName;
