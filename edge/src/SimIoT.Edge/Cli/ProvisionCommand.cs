@@ -5,7 +5,7 @@ using SimIoT.Edge.Card;
 using SimIoT.Edge.Hosting;
 using SimIoT.Edge.Sim;
 using SimIoT.Edge.Toolkit.Terminal;
-using SimIoT.Edge.Uplink;
+using SimIoT.Edge.Modem;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
 

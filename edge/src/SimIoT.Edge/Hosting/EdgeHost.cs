@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using SimIoT.Edge.Card;
+using SimIoT.Edge.Modem;
 using SimIoT.Edge.Queue;
 using SimIoT.Edge.Readings;
 using SimIoT.Edge.Toolkit.Terminal;
@@ -52,7 +53,12 @@ public static class EdgeHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CardTransports.OpenChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Card, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => FrameQueue.Open(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.QueueDirectory, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FrameQueue>()));
-        services.AddSingleton<IModemControl, SimulatedModemControl>();
+        services.AddSingleton<IModemControl>(sp => sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Modem.Kind.ToLowerInvariant() switch
+        {
+            ModemOptions.Simulated => ActivatorUtilities.CreateInstance<SimulatedModemControl>(sp),
+            ModemOptions.At => ActivatorUtilities.CreateInstance<AtModemControl>(sp),
+            var other => throw new InvalidOperationException($"Edge:Modem:Kind '{other}' is not known (valid: {ModemOptions.Simulated}, {ModemOptions.At})"),
+        });
         services.AddSingleton<CardUplink>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<CardUplink>());
         services.AddHostedService(sp => sp.GetRequiredService<CardUplink>());

@@ -1,3 +1,4 @@
+using SimIoT.Edge.Modem;
 using SimIoT.Edge.Mqtt;
 using SimIoT.Edge.Uplink;
 
@@ -29,4 +30,6 @@ public sealed class EdgeOptions
     public CardOptions Card { get; set; } = new();
 
     public UplinkOptions Uplink { get; set; } = new();
+
+    public ModemOptions Modem { get; set; } = new();
 }

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using SimIoT.Edge.Toolkit.Terminal;
 
-namespace SimIoT.Edge.Uplink;
+namespace SimIoT.Edge.Modem;
 
 /// <summary>
 /// The default REFRESH handling: log it and take the time a cellular module needs to detach
-/// and attach again. A Pi with a real module replaces this with AT commands (docs/operations).
+/// and attach again. A Pi with a real module uses <see cref="AtModemControl"/> instead (Edge:Modem:Kind = at).
 /// </summary>
 public sealed class SimulatedModemControl(ILogger<SimulatedModemControl> logger, TimeProvider time) : IModemControl
 {
