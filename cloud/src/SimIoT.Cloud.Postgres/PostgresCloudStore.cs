@@ -56,9 +56,24 @@ public sealed class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandS
 
     public async Task WriteAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
     {
+        // COPY cannot skip rows the table already has, so the batch lands in a temporary table
+        // first and moves over with ON CONFLICT DO NOTHING: a reading stored twice stays one row.
         await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming (LIKE telemetry) ON COMMIT DELETE ROWS", connection, tx))
+            await stage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await CopyAsync(connection, points, cancellationToken).ConfigureAwait(false);
+        await using (var move = new NpgsqlCommand(
+            "INSERT INTO telemetry (time, modem_id, sensor, device_id, value, value_y, value_z, axes) SELECT time, modem_id, sensor, device_id, value, value_y, value_z, axes FROM telemetry_incoming ON CONFLICT DO NOTHING",
+            connection, tx))
+            await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)
+    {
         await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY telemetry (time, modem_id, sensor, device_id, value, value_y, value_z, axes) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            "COPY telemetry_incoming (time, modem_id, sensor, device_id, value, value_y, value_z, axes) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         foreach (var p in points)
         {
             await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);

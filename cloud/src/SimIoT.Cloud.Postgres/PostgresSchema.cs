@@ -45,5 +45,13 @@ public static class PostgresSchema
             axes smallint NOT NULL);
         CREATE INDEX telemetry_by_modem_sensor_time ON telemetry (modem_id, sensor, time);
         """,
+        // A reading is its modem, device and sample time: a frame stored again after a crash
+        // (the replay window had not been flushed) must not make a second row.
+        """
+        DELETE FROM telemetry a USING telemetry b
+            WHERE a.ctid > b.ctid AND a.modem_id = b.modem_id AND a.sensor = b.sensor AND a.time = b.time AND a.device_id = b.device_id;
+        CREATE UNIQUE INDEX telemetry_reading ON telemetry (modem_id, sensor, time, device_id);
+        DROP INDEX telemetry_by_modem_sensor_time;
+        """,
     ];
 }

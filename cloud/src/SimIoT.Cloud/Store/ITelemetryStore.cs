@@ -4,6 +4,7 @@ namespace SimIoT.Cloud.Store;
 
 public interface ITelemetryStore
 {
+    /// <summary>Stores the readings; one already stored (same modem, sensor, device and sample time) is skipped.</summary>
     Task WriteAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken);
 
     /// <summary>

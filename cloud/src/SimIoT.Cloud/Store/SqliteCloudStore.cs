@@ -48,7 +48,15 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
             value_y INTEGER,
             value_z INTEGER,
             axes INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS telemetry_by_modem_sensor_time ON telemetry (modem_id, sensor, time_us);
+        """;
+
+    // A reading is its modem, device and sample time: a frame stored again after a crash (the
+    // replay window had not been flushed) must not make a second row. Files from before this
+    // index lose their duplicates once, when it is created.
+    private const string UniqueReadings = """
+        DELETE FROM telemetry WHERE rowid NOT IN (SELECT MIN(rowid) FROM telemetry GROUP BY modem_id, sensor, time_us, device_id);
+        CREATE UNIQUE INDEX telemetry_reading ON telemetry (modem_id, sensor, time_us, device_id);
+        DROP INDEX IF EXISTS telemetry_by_modem_sensor_time;
         """;
 
     private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at";
@@ -65,6 +73,15 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         using var command = _connection.CreateCommand();
         command.CommandText = Schema;
         command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'telemetry_reading'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            using var tx = _connection.BeginTransaction();
+            command.Transaction = tx;
+            command.CommandText = UniqueReadings;
+            command.ExecuteNonQuery();
+            tx.Commit();
+        }
     }
 
     public string FilePath { get; }
@@ -124,7 +141,7 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         var command = connection.CreateCommand();
         command.Transaction = tx;
         var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"($m{r}, $s{r}, $d{r}, $t{r}, $x{r}, $y{r}, $z{r}, $a{r})"));
-        command.CommandText = $"INSERT INTO telemetry (modem_id, sensor, device_id, time_us, value, value_y, value_z, axes) VALUES {values}";
+        command.CommandText = $"INSERT OR IGNORE INTO telemetry (modem_id, sensor, device_id, time_us, value, value_y, value_z, axes) VALUES {values}";
         for (int r = 0; r < rows; r++)
         {
             command.Parameters.Add($"$m{r}", SqliteType.Text);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Tests.Host;
 
@@ -14,50 +15,165 @@ public class CloudProcessTests
     public async Task Sigterm_stops_the_cloud_cleanly_with_exit_0_after_storing_what_it_received()
     {
         var data = Directory.CreateTempSubdirectory("simiot-process").FullName;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"), "--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data, "--legacy-v1" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var udpPort = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            output.Enqueue(e.Data);
-            var m = Regex.Match(e.Data, @"listening on udp [\d.]+:(\d+)");
-            if (m.Success) udpPort.TrySetResult(int.Parse(m.Groups[1].Value));
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
-            int port = await udpPort.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await using var cloud = await CloudProcess.StartAsync(data, "--legacy-v1");
             using var seedModem = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             var t0 = DateTime.UtcNow;
             for (int i = 0; i < 300; i++)
-                seedModem.SendTo(V1Packet.IotData(3, t0.AddMilliseconds(i), TelemetryValues.Encode(i)).ToArray(), new IPEndPoint(IPAddress.Loopback, port));
+                seedModem.SendTo(V1Packet.IotData(3, t0.AddMilliseconds(i), TelemetryValues.Encode(i)).ToArray(), cloud.Udp);
             await Task.Delay(300);
 
-            Assert.Equal(0, Kill(process.Id, 15));
-            Assert.True(process.WaitForExit(30_000), "the cloud did not stop within 30 s of SIGTERM");
-            process.WaitForExit(); // flushes the redirected output
-            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{string.Join("\n", output)}");
-            Assert.Contains(output, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
-
-            using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "simiot.db")};Pooling=False");
-            db.Open();
-            using var count = db.CreateCommand();
-            count.CommandText = "SELECT COUNT(*) FROM telemetry";
-            Assert.Equal(300L, (long)count.ExecuteScalar()!);
+            cloud.Stop();
+            Assert.True(cloud.ExitCode == 0, $"exit code {cloud.ExitCode}:\n{cloud.Output}");
+            Assert.Contains("Application is shutting down", cloud.Output, StringComparison.Ordinal);
+            Assert.Equal(300L, Rows(data));
         }
         finally
         {
-            if (!process.HasExited) process.Kill(true);
             Directory.Delete(data, true);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_crash_the_frames_the_edge_sends_again_are_stored_once()
+    {
+        // The replay window reaches the store only every FlushInterval (here: never before the
+        // crash), so the restarted gateway accepts the edge's resent frames as new. The store
+        // must still hold each reading once.
+        var data = Directory.CreateTempSubdirectory("simiot-crash").FullName;
+        var id = new ModemId(0x00c0ffee);
+        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+        var t0 = new DateTime(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
+        byte[][] frames;
+        using (var keys = new ModemKeys(key, id))
+            frames = [.. Enumerable.Range(1, 50).Select(i => SecureFrame.Seal(keys, FrameKind.UplinkData, (uint)i, V1Packet.IotData(3, t0.AddSeconds(i), TelemetryValues.Encode(2000 + i)).ToArray()))];
+        try
+        {
+            await using (var first = await CloudProcess.StartAsync(data, "--Gateway:FlushInterval=01:00:00"))
+            {
+                var registered = await first.Http.PostAsync("/api/modems", new StringContent(
+                    $$"""{"id":"{{id}}","nickname":"crashing","masterKey":"{{Convert.ToHexString(key)}}"}""", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+                await first.SendAllAsync(frames, expectedAccepted: frames.Length);
+                await WaitForRowsAsync(data, frames.Length);
+                first.Crash();
+            }
+            await using (var second = await CloudProcess.StartAsync(data))
+            {
+                await second.SendAllAsync(frames, expectedAccepted: frames.Length); // all new to the window it lost
+                await Task.Delay(1500); // two store flush intervals
+                second.Stop();
+            }
+            Assert.Equal(frames.Length, Rows(data));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    private static long Rows(string data)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "simiot.db")};Pooling=False");
+        db.Open();
+        using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM telemetry";
+        return (long)count.ExecuteScalar()!;
+    }
+
+    private static async Task WaitForRowsAsync(string data, long rows)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Rows(data) < rows)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{rows} rows were not stored within 30 s");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>simiot-cloud as a child process on free ports; killed if a test leaves it running.</summary>
+    private sealed class CloudProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+        private CloudProcess(Process process) => _process = process;
+
+        public HttpClient Http { get; private set; } = null!;
+
+        public IPEndPoint Udp { get; private set; } = null!;
+
+        public static async Task<CloudProcess> StartAsync(string data, params string[] settings)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"), "--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var s in settings) start.ArgumentList.Add(s);
+            var cloud = new CloudProcess(Process.Start(start)!);
+            var udp = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var http = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cloud._process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                cloud._output.Enqueue(e.Data);
+                if (Regex.Match(e.Data, @"listening on udp [\d.]+:(\d+)") is { Success: true } u) udp.TrySetResult(int.Parse(u.Groups[1].Value));
+                if (Regex.Match(e.Data, @"Now listening on: (http://\S+)") is { Success: true } h) http.TrySetResult(h.Groups[1].Value);
+            };
+            cloud._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) cloud._output.Enqueue(e.Data); };
+            cloud._process.BeginOutputReadLine();
+            cloud._process.BeginErrorReadLine();
+            cloud.Udp = new IPEndPoint(IPAddress.Loopback, await udp.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            cloud.Http = new HttpClient { BaseAddress = new Uri(await http.Task.WaitAsync(TimeSpan.FromSeconds(30))) };
+            return cloud;
+        }
+
+        /// <summary>Sends the frames from a fresh socket until the gateway has accepted that many more.</summary>
+        public async Task SendAllAsync(byte[][] frames, int expectedAccepted)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            long before = await AcceptedAsync();
+            foreach (var frame in frames) socket.SendTo(frame, Udp);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await AcceptedAsync() < before + expectedAccepted)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept {expectedAccepted} frames:\n{Output}");
+                await Task.Delay(100);
+            }
+        }
+
+        private async Task<long> AcceptedAsync()
+        {
+            var metrics = await Http.GetStringAsync("/metrics");
+            return long.Parse(Regex.Match(metrics, @"simiot_gateway_datagrams_total\{outcome=""accepted""\} (\d+)").Groups[1].Value);
+        }
+
+        public void Crash()
+        {
+            Assert.Equal(0, Kill(_process.Id, 9));
+            _process.WaitForExit();
+        }
+
+        public void Stop()
+        {
+            Assert.Equal(0, Kill(_process.Id, 15));
+            Assert.True(_process.WaitForExit(30_000), "the cloud did not stop within 30 s of SIGTERM");
+            _process.WaitForExit(); // flushes the redirected output
+        }
+
+        public int ExitCode => _process.ExitCode;
+
+        public string Output => string.Join("\n", _output);
+
+        public ValueTask DisposeAsync()
+        {
+            Http?.Dispose();
+            if (!_process.HasExited) _process.Kill(true);
+            _process.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 
