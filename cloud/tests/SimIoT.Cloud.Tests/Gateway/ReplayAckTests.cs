@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Metrics;
 using SimIoT.Cloud.Tests.Infrastructure;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
@@ -14,38 +17,27 @@ namespace SimIoT.Cloud.Tests.Gateway;
 public sealed class ReplayAckTests
 {
     [Fact]
-    public async Task A_replay_is_acknowledged_where_it_came_from_without_moving_the_binding()
+    public async Task A_replay_is_acknowledged_where_it_came_from_and_at_the_binding_which_stays()
     {
         await using var cloud = await CloudHarness.StartAsync();
-        var id = new ModemId(0x7e57);
-        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
-        var response = await cloud.Http.PostAsync("/api/modems", new StringContent(
-            $$"""{"id":"{{id}}","nickname":"restarting","masterKey":"{{Convert.ToHexString(key)}}"}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var registry = cloud.App.Services.GetService(typeof(SimIoT.Cloud.Gateway.ModemRegistry)) as SimIoT.Cloud.Gateway.ModemRegistry;
-        await Eventually.TrueAsync(() => registry!.TryGet(id, out _), "gateway knows the modem");
+        var modem = await cloud.AddModemAsync(0x7e57, "restarting");
+        var frame = modem.Seal(FrameKind.UplinkData, V1Packet.IotData(3, DateTime.UtcNow, new byte[] { 0, 0, 8, 52 }).ToArray());
+        modem.SendRaw(frame);
+        await Eventually.TrueAsync(() => modem.AcksReceived == 1, "the frame is acked at the modem's first socket");
 
-        using var keys = new ModemKeys(key, id);
-        var frame = SecureFrame.Seal(keys, FrameKind.UplinkData, 1, V1Packet.IotData(3, DateTime.UtcNow, new byte[] { 0, 0, 8, 52 }).ToArray());
-        using var before = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        using var after = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-
-        await before.SendAsync(frame, cloud.Udp);
-        var first = await before.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(FrameKind.UplinkAck, (FrameKind)first.Buffer[1]);
-
-        await after.SendAsync(frame, cloud.Udp); // the same frame from the restarted modem's new socket
-        var second = await after.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        var payload = new byte[second.Buffer.Length];
-        Assert.Equal(FrameError.None, SecureFrame.Open(keys, second.Buffer, payload, out var header));
+        using var restarted = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await restarted.SendAsync(frame, cloud.Udp); // the same frame from the restarted modem's new socket
+        var answer = await restarted.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        using var keys = new ModemKeys(modem.MasterKey, modem.Id);
+        var payload = new byte[answer.Buffer.Length];
+        Assert.Equal(FrameError.None, SecureFrame.Open(keys, answer.Buffer, payload, out var header));
         Assert.Equal(FrameKind.UplinkAck, header.Kind);
-        Assert.True(UplinkAck.TryRead(payload.AsSpan(0, header.PayloadLength), out var ack) && ack.Acknowledges(1));
+        Assert.True(UplinkAck.TryRead(payload.AsSpan(0, header.PayloadLength), out var ack) && ack.Acknowledges(modem.LastSequence));
 
         // The binding hears the same ack (a stranger replaying cannot divert it) and has not moved.
-        var atBinding = await before.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(second.Buffer, atBinding.Buffer);
-        Assert.True(registry!.TryGet(id, out var session));
-        Assert.Equal(((IPEndPoint)before.Client.LocalEndPoint!).ToString(), session.EndpointText);
-        Assert.Equal(1, cloud.Metrics.DatagramCount(SimIoT.Cloud.Metrics.DatagramOutcome.Replayed));
+        await Eventually.TrueAsync(() => modem.AcksReceived == 2, "the binding gets the ack too");
+        Assert.True(cloud.App.Services.GetRequiredService<ModemRegistry>().TryGet(modem.Id, out var session));
+        Assert.Equal(modem.LocalEndPoint.ToString(), session.EndpointText);
+        Assert.Equal(1, cloud.Metrics.DatagramCount(DatagramOutcome.Replayed));
     }
 }
