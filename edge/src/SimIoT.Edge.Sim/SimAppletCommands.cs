@@ -23,4 +23,5 @@ public static class SimAppletCommands
 
     public const ushort FileFull = 0x6A84;
     public const ushort ReferencedDataNotFound = 0x6A88;
+    public const ushort InsNotSupported = 0x6D00;
 }

@@ -103,12 +103,13 @@ public sealed class SimCard
     /// <summary>
     /// Asks the card to tell the cloud its carrier (an unsolicited command-result), so the cloud
     /// knows it from the start of a session rather than after the first switch. v2 cards only.
-    /// False when the card's frame queue is full: the report is skipped, not waited for.
+    /// False when the card's frame queue is full (the report is skipped, not waited for) or the
+    /// card's applet predates the command (6D00): neither is a reason to stop the session.
     /// </summary>
     public async Task<bool> ReportCarrierAsync(CancellationToken cancellationToken)
     {
         var response = await terminal.ExchangeAsync(new byte[] { SimAppletCommands.Proprietary, SimAppletCommands.ReportCarrier, 0, 0, 0 }, cancellationToken).ConfigureAwait(false);
-        if (response.StatusWord == SimAppletCommands.FileFull) return false;
+        if (response.StatusWord is SimAppletCommands.FileFull or SimAppletCommands.InsNotSupported) return false;
         Check("REPORT CARRIER", response);
         return true;
     }

@@ -61,6 +61,17 @@ public sealed class SimCardTests : IAsyncDisposable
         Assert.Null(await _sim.TakeUplinkAckAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_carrier_report_the_card_cannot_make_is_skipped_but_other_refusals_are_errors()
+    {
+        _card.Respond(0xD2, 0x9000, 0x6A84, 0x6D00, 0x6985);
+        Assert.True(await _sim.ReportCarrierAsync(CancellationToken.None));
+        Assert.False(await _sim.ReportCarrierAsync(CancellationToken.None)); // queue full
+        Assert.False(await _sim.ReportCarrierAsync(CancellationToken.None)); // an applet from before REPORT CARRIER
+        var error = await Assert.ThrowsAsync<SimCardException>(() => _sim.ReportCarrierAsync(CancellationToken.None)); // no session
+        Assert.Equal(0x6985, error.StatusWord);
+    }
+
     private sealed class NoModem : IModemControl
     {
         public Task RefreshAsync(byte qualifier, CancellationToken cancellationToken) => Task.CompletedTask;
