@@ -9,41 +9,21 @@ namespace SimIoT.Edge.Sampling;
 /// A BME280 as the SimIoT <c>temp</c> device (centi-°C). Pressure (Pa) and humidity (%RH × 100)
 /// have no device id in the default catalog; they become readings only when ids are given.
 /// </summary>
-public sealed class Bme280Source(string name, Func<I2cDevice> openDevice, Bme280Settings? settings = null, uint? pressureDeviceId = null, uint? humidityDeviceId = null) : ISensorSource
+public sealed class Bme280Source(string name, Func<I2cDevice> openDevice, Bme280Settings? settings = null, uint? pressureDeviceId = null, uint? humidityDeviceId = null)
+    : I2cSensorSource<Bme280>(name, openDevice)
 {
-    private I2cDevice? _device;
-    private Bme280? _driver;
+    protected override Bme280 CreateDriver(I2cDevice device) => new(device, settings);
 
-    public string Name { get; } = name;
+    protected override bool HasIdentity(Bme280 driver) => driver.CheckIdentity();
 
-    public void Open()
+    protected override string IdentityExpected => $"chip id no longer reads 0x{Bme280.ExpectedChipId:X2}";
+
+    public override IReadOnlyList<Reading> Sample(DateTime timestampUtc)
     {
-        Close();
-        _device = openDevice();
-        _driver = new Bme280(_device, settings);
-    }
-
-    public IReadOnlyList<Reading> Sample(DateTime timestampUtc)
-    {
-        var sample = (_driver ?? throw new InvalidOperationException("not open")).Read();
+        var sample = Driver.Read();
         var readings = new List<Reading>(3) { new(DeviceCatalog.Temperature, timestampUtc, [sample.TemperatureCentiCelsius], Name) };
         if (pressureDeviceId is uint p && sample.PressurePa is double pa) readings.Add(new Reading(p, timestampUtc, [(int)Math.Round(pa)], Name));
         if (humidityDeviceId is uint h && sample.HumidityPercent is double rh) readings.Add(new Reading(h, timestampUtc, [(int)Math.Round(rh * 100)], Name));
         return readings;
     }
-
-    public void Verify()
-    {
-        if (_driver is null || !_driver.CheckIdentity()) throw new IOException($"{Name}: chip id no longer reads 0x{Bme280.ExpectedChipId:X2}");
-    }
-
-    public void Close()
-    {
-        _driver?.Dispose();
-        _driver = null;
-        _device?.Dispose();
-        _device = null;
-    }
-
-    public void Dispose() => Close();
 }

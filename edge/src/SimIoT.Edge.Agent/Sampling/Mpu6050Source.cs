@@ -11,23 +11,18 @@ namespace SimIoT.Edge.Sampling;
 /// temperature becomes a reading only when <paramref name="dieTemperatureDeviceId"/> is given:
 /// it tracks the chip, not the room, so it is not the catalog's <c>temp</c> by default.
 /// </summary>
-public sealed class Mpu6050Source(string name, Func<I2cDevice> openDevice, Mpu6050Settings? settings = null, uint? dieTemperatureDeviceId = null) : ISensorSource
+public sealed class Mpu6050Source(string name, Func<I2cDevice> openDevice, Mpu6050Settings? settings = null, uint? dieTemperatureDeviceId = null)
+    : I2cSensorSource<Mpu6050>(name, openDevice)
 {
-    private I2cDevice? _device;
-    private Mpu6050? _driver;
+    protected override Mpu6050 CreateDriver(I2cDevice device) => new(device, settings);
 
-    public string Name { get; } = name;
+    protected override bool HasIdentity(Mpu6050 driver) => driver.CheckIdentity();
 
-    public void Open()
+    protected override string IdentityExpected => $"WHO_AM_I no longer reads 0x{Mpu6050.ExpectedWhoAmI:X2}";
+
+    public override IReadOnlyList<Reading> Sample(DateTime timestampUtc)
     {
-        Close();
-        _device = openDevice();
-        _driver = new Mpu6050(_device, settings);
-    }
-
-    public IReadOnlyList<Reading> Sample(DateTime timestampUtc)
-    {
-        var sample = (_driver ?? throw new InvalidOperationException("not open")).Read();
+        var sample = Driver.Read();
         var readings = new List<Reading>(3)
         {
             new(DeviceCatalog.Imu, timestampUtc, sample.AccelerationMilliG(), Name),
@@ -36,19 +31,4 @@ public sealed class Mpu6050Source(string name, Func<I2cDevice> openDevice, Mpu60
         if (dieTemperatureDeviceId is uint id) readings.Add(new Reading(id, timestampUtc, [sample.TemperatureCentiCelsius], Name));
         return readings;
     }
-
-    public void Verify()
-    {
-        if (_driver is null || !_driver.CheckIdentity()) throw new IOException($"{Name}: WHO_AM_I no longer reads 0x{Mpu6050.ExpectedWhoAmI:X2}");
-    }
-
-    public void Close()
-    {
-        _driver?.Dispose();
-        _driver = null;
-        _device?.Dispose();
-        _device = null;
-    }
-
-    public void Dispose() => Close();
 }
