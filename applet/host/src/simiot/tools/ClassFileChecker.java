@@ -5,11 +5,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The second half of the subset check, on the compiled applet: what javac
@@ -29,24 +26,12 @@ public final class ClassFileChecker {
     }
 
     public static void main(String[] args) throws IOException {
-        List<String> problems = new ArrayList<>();
-        for (String a : args) {
-            problems.addAll(checkTree(Paths.get(a)));
-        }
-        problems.forEach(System.err::println);
-        if (!problems.isEmpty()) {
-            System.err.println("class file check: " + problems.size() + " violation(s) of the Java Card subset");
-            System.exit(1);
-        }
-        System.out.println("class file check: ok");
+        SubsetCheckRun.main("class file check", ClassFileChecker::checkTree, args);
     }
 
     /** Checks every class under root; own classes are those in the same package tree. */
     public static List<String> checkTree(Path root) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList());
-        }
+        List<Path> files = SubsetCheckRun.files(root, ".class");
         List<String> problems = new ArrayList<>();
         if (files.isEmpty()) {
             problems.add(root + ": no class files to check");

@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Fails when applet sources step outside the Java Card 3.0.5 Classic subset
@@ -34,24 +31,12 @@ public final class SubsetChecker {
     }
 
     public static void main(String[] args) throws IOException {
-        List<String> problems = new ArrayList<>();
-        for (String a : args) {
-            problems.addAll(checkTree(Paths.get(a)));
-        }
-        problems.forEach(System.err::println);
-        if (!problems.isEmpty()) {
-            System.err.println("subset check: " + problems.size() + " violation(s) of the Java Card subset");
-            System.exit(1);
-        }
-        System.out.println("subset check: ok");
+        SubsetCheckRun.main("subset check", SubsetChecker::checkTree, args);
     }
 
     public static List<String> checkTree(Path root) throws IOException {
         List<String> problems = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
-        }
+        List<Path> files = SubsetCheckRun.files(root, ".java");
         if (files.isEmpty()) {
             problems.add(root + ": no Java sources to check");
         }
