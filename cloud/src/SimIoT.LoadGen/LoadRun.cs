@@ -55,7 +55,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             // A SIM reports its carrier when it starts; done before counting so the figures are readings only.
             foreach (var modem in modems) modem.ReportCarrier();
             await Task.Delay(300, cancellationToken).ConfigureAwait(false);
-            long acceptedBefore = http is null ? -1 : await AcceptedAsync(http).ConfigureAwait(false);
+            long acceptedBefore = http is null ? -1 : await GatewayMetrics.AcceptedAsync(http).ConfigureAwait(false);
             long ackedBefore = acked.Values.Sum(a => a.Count);
             using var sseStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sse = options.Latency && http is not null ? Task.Run(() => ReadSseAsync(http, sseStop.Token)) : Task.CompletedTask;
@@ -71,7 +71,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             output.WriteLine($"sent: {sent} datagrams in {elapsed.TotalSeconds:0.00} s = {sent / elapsed.TotalSeconds:0} datagrams/s");
             if (http is not null)
             {
-                long accepted = await AcceptedAsync(http).ConfigureAwait(false) - acceptedBefore;
+                long accepted = await GatewayMetrics.AcceptedAsync(http).ConfigureAwait(false) - acceptedBefore;
                 output.WriteLine($"gateway accepted: {accepted} (lost before or at the gateway: {sent - accepted})");
             }
             if (v2)
@@ -171,20 +171,6 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         output.WriteLine($"loadgen: registered {created} modems ({modems.Count - created} already known)");
         // Gateways learn of new modems through the bus.
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<long> AcceptedAsync(HttpClient http)
-    {
-        try
-        {
-            var text = await http.GetStringAsync("/metrics").ConfigureAwait(false);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("simiot_gateway_datagrams_total{outcome=\"accepted\"}", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        }
-        catch (HttpRequestException)
-        {
-            return 0;
-        }
     }
 
     private async Task ReadSseAsync(HttpClient http, CancellationToken cancellationToken)

@@ -31,22 +31,21 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// they arrived, and never send a fresh frame that moves the binding (it holds new frames
     /// behind its backlog). The binding gets the ack too, so a replaying stranger diverts nothing.
     /// </summary>
-    public SocketAddress? ReplaySource { get; private set; }
+    private SocketAddress? _replaySource;
 
     public void NoteReplayFrom(SocketAddress source)
     {
         if (Endpoint is not null && Endpoint.Equals(source)) return;
-        var copy = new SocketAddress(source.Family, source.Size);
-        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
-        ReplaySource = copy;
+        _replaySource = Copy(source);
     }
 
     public SocketAddress? TakeReplaySource()
     {
-        var source = ReplaySource;
-        ReplaySource = null;
+        var source = _replaySource;
+        _replaySource = null;
         return source;
     }
+
     public long LastAckTimestamp { get; set; }
     public uint NextDownlink { get; set; }
     public uint ReservedThrough { get; set; }
@@ -64,10 +63,16 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     public void UpdateEndpoint(SocketAddress source)
     {
         if (Endpoint is not null && Endpoint.Equals(source)) return;
+        Endpoint = Copy(source);
+        EndpointText = SocketAddressText.ToEndPoint(Endpoint).ToString();
+    }
+
+    // The receive loop reuses its SocketAddress for the next datagram: keep a copy.
+    private static SocketAddress Copy(SocketAddress source)
+    {
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
-        Endpoint = copy;
-        EndpointText = SocketAddressText.ToEndPoint(copy).ToString();
+        return copy;
     }
 
     public string? EndpointText { get; private set; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using SimIoT.LoadGen;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
@@ -135,20 +136,14 @@ public class CloudProcessTests
         public async Task SendAllAsync(byte[][] frames, int expectedAccepted)
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            long before = await AcceptedAsync();
+            long before = await GatewayMetrics.AcceptedAsync(Http);
             foreach (var frame in frames) socket.SendTo(frame, Udp);
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await AcceptedAsync() < before + expectedAccepted)
+            while (await GatewayMetrics.AcceptedAsync(Http) < before + expectedAccepted)
             {
                 Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept {expectedAccepted} frames:\n{Output}");
                 await Task.Delay(100);
             }
-        }
-
-        private async Task<long> AcceptedAsync()
-        {
-            var metrics = await Http.GetStringAsync("/metrics");
-            return long.Parse(Regex.Match(metrics, @"simiot_gateway_datagrams_total\{outcome=""accepted""\} (\d+)").Groups[1].Value);
         }
 
         public void Crash()
