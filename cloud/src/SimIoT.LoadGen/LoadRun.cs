@@ -52,9 +52,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
                 }
             }
             if (v2 && http is not null) await RegisterAsync(http, modems, cancellationToken).ConfigureAwait(false);
-            // A SIM reports its carrier when it starts; done before counting so the figures are readings only.
-            foreach (var modem in modems) modem.ReportCarrier();
-            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+            if (v2) await ReportCarriersAsync(modems, cancellationToken).ConfigureAwait(false);
             long acceptedBefore = http is null ? -1 : await GatewayMetrics.AcceptedAsync(http).ConfigureAwait(false);
             long ackedBefore = acked.Values.Sum(a => a.Count);
             using var sseStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -169,8 +167,25 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
                 throw new InvalidOperationException($"registering modem {modem.Id} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
         }
         output.WriteLine($"loadgen: registered {created} modems ({modems.Count - created} already known)");
-        // Gateways learn of new modems through the bus.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each modem reports its carrier, as a SIM does when it starts, until the gateway acks it:
+    /// gateways learn of new modems through the bus a moment after the API registered them, and
+    /// the figures must count readings only, from modems the gateway knows.
+    /// </summary>
+    private async Task ReportCarriersAsync(List<SimulatedModem> modems, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<SimulatedModem> waiting = modems;
+        while (waiting.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            foreach (var modem in waiting) modem.ReportCarrier();
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            waiting = [.. waiting.Where(m => m.AcksReceived == 0)];
+        }
+        if (waiting.Count > 0)
+            output.WriteLine($"loadgen: warning: {waiting.Count} of {modems.Count} modems got no ack from the gateway in 30 s (not registered? wrong key or address?); their frames will count as lost");
     }
 
     private async Task ReadSseAsync(HttpClient http, CancellationToken cancellationToken)
