@@ -23,12 +23,7 @@ public class CloudProcessTests
             var t0 = DateTime.UtcNow;
             for (int i = 0; i < 300; i++)
                 seedModem.SendTo(V1Packet.IotData(3, t0.AddMilliseconds(i), TelemetryValues.Encode(i)).ToArray(), cloud.Udp);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await GatewayMetrics.AcceptedAsync(cloud.Http) < 300)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept 300 datagrams:\n{cloud.Output}");
-                await Task.Delay(100);
-            }
+            await cloud.WaitForAcceptedAsync(300, resend: null);
 
             cloud.Stop();
             Assert.True(cloud.ExitCode == 0, $"exit code {cloud.ExitCode}:\n{cloud.Output}");
@@ -145,15 +140,21 @@ public class CloudProcessTests
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             long before = await GatewayMetrics.AcceptedAsync(Http);
+            await WaitForAcceptedAsync(before + expectedAccepted, () => { foreach (var frame in frames) socket.SendTo(frame, Udp); });
+        }
+
+        /// <summary>Waits until the gateway's accepted counter reaches <paramref name="total"/>, calling <paramref name="resend"/> each second.</summary>
+        public async Task WaitForAcceptedAsync(long total, Action? resend)
+        {
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            var resend = DateTime.MinValue;
-            while (await GatewayMetrics.AcceptedAsync(Http) < before + expectedAccepted)
+            var next = DateTime.MinValue;
+            while (await GatewayMetrics.AcceptedAsync(Http) < total)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept {expectedAccepted} frames:\n{Output}");
-                if (DateTime.UtcNow >= resend)
+                Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept {total} datagrams in all:\n{Output}");
+                if (resend is not null && DateTime.UtcNow >= next)
                 {
-                    foreach (var frame in frames) socket.SendTo(frame, Udp);
-                    resend = DateTime.UtcNow.AddSeconds(1);
+                    resend();
+                    next = DateTime.UtcNow.AddSeconds(1);
                 }
                 await Task.Delay(100);
             }
