@@ -88,6 +88,7 @@ public sealed class NodeLoop
     {
         long now = _clock.UptimeMilliseconds;
         Sample(now);
+        if (_connected && !_link.IsConnected) LoseConnection("connection to the broker lost");
         if (!_connected && now >= _nextConnectAt) Connect(now);
         if (_connected) Publish();
 
@@ -205,6 +206,16 @@ public sealed class NodeLoop
             Ring.RemoveOldest();
             Published++;
         }
+    }
+
+    private void LoseConnection(string reason)
+    {
+        _connected = false;
+        _link.Disconnect();
+        LinkFailures++;
+        int delay = _brokerBackoff.NextDelayMilliseconds();
+        _nextConnectAt = _clock.UptimeMilliseconds + delay;
+        Fault(reason + "; " + Ring.Count + " readings buffered; reconnect in " + delay + " ms");
     }
 
     private void Fault(string message)

@@ -1,0 +1,3 @@
+using SimIoT.Firmware.Node;
+
+return NodeCommand.Create().Parse(args).Invoke();
