@@ -89,7 +89,7 @@ public sealed class NodeLoop
         long now = _clock.UptimeMilliseconds;
         Sample(now);
         if (_connected && !_link.IsConnected) LoseConnection("connection to the broker lost");
-        if (!_connected && now >= _nextConnectAt) Connect(now);
+        if (!_connected && now >= _nextConnectAt) Connect();
         if (_connected) Publish();
 
         long next = now + MaxSleepMilliseconds;
@@ -144,7 +144,7 @@ public sealed class NodeLoop
         }
     }
 
-    private void Connect(long now)
+    private void Connect()
     {
         string target = _config.BrokerHost + ":" + _config.BrokerPort;
         string failure;
@@ -168,7 +168,7 @@ public sealed class NodeLoop
 
         LinkFailures++;
         int delay = _brokerBackoff.NextDelayMilliseconds();
-        _nextConnectAt = now + delay;
+        _nextConnectAt = _clock.UptimeMilliseconds + delay; // from the end of the attempt, which may have taken the link's whole timeout
         Fault(failure + "; retry in " + delay + " ms");
     }
 
