@@ -14,51 +14,46 @@ public sealed class Bme280
     private const byte ForcedTemperatureOnly = 0x01 << 5 | 0x01; // osrs_t = 1x, osrs_p = skipped, mode = forced
     private const int Skipped = 0x80000;
 
-    private readonly II2cDevice _device;
+    private readonly ChipRegisters _registers;
     private readonly ISleeper _sleeper;
-    private readonly byte[] _register = new byte[1];
-    private readonly byte[] _one = new byte[1];
-    private readonly byte[] _pair = new byte[2];
     private readonly byte[] _data = new byte[3];
     private int _t1, _t2, _t3;
 
     public Bme280(II2cDevice device, ISleeper sleeper)
     {
-        _device = device;
+        _registers = new ChipRegisters(device);
         _sleeper = sleeper;
     }
 
     public void Open()
     {
-        byte id = ReadRegister(Id);
+        byte id = _registers.Read(Id);
         if (id != 0x60) throw new SensorException("BME280 not found: chip id is " + id + ", expected 96 (0x60)");
-        WriteRegister(Reset, 0xB6);
+        _registers.Write(Reset, 0xB6);
         _sleeper.Sleep(2); // t_startup (table 1)
-        for (int i = 0; i < 10 && (ReadRegister(Status) & 0x01) != 0; i++) _sleeper.Sleep(1); // im_update: NVM copy running
+        for (int i = 0; i < 10 && (_registers.Read(Status) & 0x01) != 0; i++) _sleeper.Sleep(1); // im_update: NVM copy running
 
         var calibration = new byte[6];
-        _register[0] = Calib00;
-        _device.WriteRead(_register, calibration);
+        _registers.ReadBlock(Calib00, calibration);
         _t1 = calibration[0] | calibration[1] << 8; // dig_T1, unsigned little-endian (table 16)
         _t2 = (short)(calibration[2] | calibration[3] << 8);
         _t3 = (short)(calibration[4] | calibration[5] << 8);
-        WriteRegister(CtrlMeas, 0x00); // sleep mode while configuring (5.4.6)
-        WriteRegister(ConfigRegister, 0x00);
-        WriteRegister(CtrlHum, 0x00);
+        _registers.Write(CtrlMeas, 0x00); // sleep mode while configuring (5.4.6)
+        _registers.Write(ConfigRegister, 0x00);
+        _registers.Write(CtrlHum, 0x00);
     }
 
     public int ReadTemperatureCentiCelsius()
     {
-        WriteRegister(CtrlMeas, ForcedTemperatureOnly);
+        _registers.Write(CtrlMeas, ForcedTemperatureOnly);
         // status.measuring (bit 3); 1x temperature takes at most 3.55 ms (appendix 9.1).
-        for (int i = 0; (ReadRegister(Status) & 0x08) != 0; i++)
+        for (int i = 0; (_registers.Read(Status) & 0x08) != 0; i++)
         {
             if (i == 10) throw new SensorException("BME280 measurement did not finish in 10 ms");
             _sleeper.Sleep(1);
         }
 
-        _register[0] = TempMsb;
-        _device.WriteRead(_register, _data);
+        _registers.ReadBlock(TempMsb, _data);
         int adcT = _data[0] << 12 | _data[1] << 4 | _data[2] >> 4;
         if (adcT == Skipped) throw new SensorException("BME280 returned no temperature (0x80000): reset since configured?");
         return CompensateTemperature(adcT, _t1, _t2, _t3);
@@ -71,19 +66,5 @@ public sealed class Bme280
         int var2 = (((((adcT >> 4) - t1) * ((adcT >> 4) - t1)) >> 12) * t3) >> 14;
         int tFine = var1 + var2;
         return (tFine * 5 + 128) >> 8;
-    }
-
-    private byte ReadRegister(byte register)
-    {
-        _register[0] = register;
-        _device.WriteRead(_register, _one);
-        return _one[0];
-    }
-
-    private void WriteRegister(byte register, byte value)
-    {
-        _pair[0] = register;
-        _pair[1] = value;
-        _device.Write(_pair);
     }
 }

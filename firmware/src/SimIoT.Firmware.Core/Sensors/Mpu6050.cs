@@ -12,27 +12,24 @@ public sealed class Mpu6050
     private const byte AccelXoutH = 0x3B, GyroXoutH = 0x43;
     private const int LsbPerG = 16384, LsbPerTenDps = 1310; // ±2 g, ±250 °/s (register map 4.17, 4.19)
 
-    private readonly II2cDevice _device;
-    private readonly byte[] _register = new byte[1];
-    private readonly byte[] _one = new byte[1];
-    private readonly byte[] _pair = new byte[2];
+    private readonly ChipRegisters _registers;
     private readonly byte[] _axes = new byte[6];
 
     public Mpu6050(II2cDevice device)
     {
-        _device = device;
+        _registers = new ChipRegisters(device);
     }
 
     public void Open()
     {
-        byte id = ReadRegister(WhoAmI);
+        byte id = _registers.Read(WhoAmI);
         if (id != 0x68) throw new SensorException("MPU-6050 not found: WHO_AM_I is " + id + ", expected 104 (0x68)");
-        WriteRegister(PwrMgmt1, 0x01); // out of sleep, clock from the X gyro's PLL (4.28)
-        WriteRegister(PwrMgmt2, 0x00);
-        WriteRegister(Config, 0x03); // DLPF 44 Hz: gyro output rate 1 kHz
-        WriteRegister(SmplrtDiv, 9); // 1 kHz / (1 + 9) = 100 Hz, the agent's IMU rate
-        WriteRegister(GyroConfig, 0x00);
-        WriteRegister(AccelConfig, 0x00);
+        _registers.Write(PwrMgmt1, 0x01); // out of sleep, clock from the X gyro's PLL (4.28)
+        _registers.Write(PwrMgmt2, 0x00);
+        _registers.Write(Config, 0x03); // DLPF 44 Hz: gyro output rate 1 kHz
+        _registers.Write(SmplrtDiv, 9); // 1 kHz / (1 + 9) = 100 Hz, the agent's IMU rate
+        _registers.Write(GyroConfig, 0x00);
+        _registers.Write(AccelConfig, 0x00);
     }
 
     public void ReadAccelerationMilliG(int[] values) => ReadAxes(AccelXoutH, values, 1000, LsbPerG);
@@ -48,22 +45,7 @@ public sealed class Mpu6050
 
     private void ReadAxes(byte first, int[] values, int scale, int lsb)
     {
-        _register[0] = first;
-        _device.WriteRead(_register, _axes);
+        _registers.ReadBlock(first, _axes);
         for (int i = 0; i < 3; i++) values[i] = Scale((short)(_axes[2 * i] << 8 | _axes[2 * i + 1]), scale, lsb);
-    }
-
-    private byte ReadRegister(byte register)
-    {
-        _register[0] = register;
-        _device.WriteRead(_register, _one);
-        return _one[0];
-    }
-
-    private void WriteRegister(byte register, byte value)
-    {
-        _pair[0] = register;
-        _pair[1] = value;
-        _device.Write(_pair);
     }
 }
