@@ -38,7 +38,7 @@ public sealed class NodeWithBrokerTests : IAsyncDisposable
         var loop = Loop(broker.Port, "imu:20,temp:20");
         RunUntil(loop, () => loop.Published >= 10);
 
-        var received = Drain();
+        var received = await ReceivedAsync(r => r.Count >= _observer.Acknowledged.Count);
         Assert.Equal(_observer.Acknowledged.Count, received.Count);
         Assert.All(received, r => Assert.Equal("mqtt:greenhouse", r.Origin));
         Assert.All(received.Where(r => r.DeviceId == DeviceCatalog.Temperature), r => Assert.InRange(r.Values[0], 1974, 1976));
@@ -64,7 +64,7 @@ public sealed class NodeWithBrokerTests : IAsyncDisposable
         Assert.Equal(0, loop.Ring.Dropped);
         // Every sampled reading was acknowledged once, in sampling order: the node lost nothing and skipped nothing.
         Assert.Equal(Enumerable.Range(0, (int)loop.Sampled).Select(i => (long)i), _observer.Acknowledged.Select(a => a.Sequence));
-        var received = Drain();
+        var received = await ReceivedAsync(r => r.Select(x => (x.DeviceId, x.TimestampUtc)).Distinct().Count() >= _observer.Acknowledged.Count);
         var keys = received.Select(r => (r.DeviceId, r.TimestampUtc)).ToList();
         var expected = _observer.Acknowledged.Select(a => (Device(a.Kind), DateTime.UnixEpoch.AddTicks(a.Micros * 10))).ToHashSet();
         Assert.Subset(keys.ToHashSet(), expected);
@@ -136,9 +136,12 @@ public sealed class NodeWithBrokerTests : IAsyncDisposable
         }
     }
 
-    private List<Reading> Drain()
+    /// <summary>What the agent's broker forwarded, read until <paramref name="enough"/> holds (the broker may acknowledge before the stream has the reading).</summary>
+    private async Task<List<Reading>> ReceivedAsync(Func<List<Reading>, bool> enough)
     {
         var list = new List<Reading>();
+        using var cts = new CancellationTokenSource(Wait);
+        while (!enough(list)) list.Add(await _received.Reader.ReadAsync(cts.Token));
         while (_received.Reader.TryRead(out var r)) list.Add(r);
         return list;
     }
