@@ -6,12 +6,13 @@ namespace SimIoT.Firmware.Esp32
 {
     /// <summary>
     /// The ESP32's clocks. nanoFramework's mscorlib has no monotonic tick count, so uptime is built from
-    /// wall-clock steps, each clamped to [0, 1 s]: the SNTP jump from 1970 to today (or any later
-    /// correction) then moves uptime by at most a second instead of by decades. The loop reads it
-    /// at least every 100 ms, so real steps are never clamped.
+    /// wall-clock steps, each clamped to [0, 60 s]: the SNTP jump from 1970 to today moves uptime by at
+    /// most a minute instead of by decades (backward corrections not at all). The loop reads it at
+    /// least once per pass, and no pass blocks for a minute, so real steps are not clamped.
     /// </summary>
     internal sealed class DeviceClock : IClock, ISleeper
     {
+        private const long MaxStep = 60 * TimeSpan.TicksPerSecond;
         private static readonly DateTime Plausible = new DateTime(2024, 1, 1);
         private long _lastTicks = DateTime.UtcNow.Ticks;
         private long _uptimeTicks;
@@ -22,7 +23,7 @@ namespace SimIoT.Firmware.Esp32
             {
                 long now = DateTime.UtcNow.Ticks, step = now - _lastTicks;
                 _lastTicks = now;
-                if (step > 0) _uptimeTicks += step > TimeSpan.TicksPerSecond ? TimeSpan.TicksPerSecond : step;
+                if (step > 0) _uptimeTicks += step > MaxStep ? MaxStep : step;
                 return _uptimeTicks / TimeSpan.TicksPerMillisecond;
             }
         }
