@@ -32,7 +32,7 @@ public static class CloudApp
         if (string.IsNullOrWhiteSpace(postgres)) services.AddSqliteStore();
         else services.AddPostgresStore();
 
-        if (role != CloudRole.Gateway) services.AddCloudApi();
+        if (role != CloudRole.Gateway) services.AddCloudApi(config);
 
         var kafka = config[$"{KafkaBusOptions.Section}:{nameof(KafkaBusOptions.Kafka)}"];
         if (string.IsNullOrWhiteSpace(kafka)) services.AddInProcessBus();

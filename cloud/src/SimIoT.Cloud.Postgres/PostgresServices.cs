@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
 
 namespace SimIoT.Cloud.Postgres;
@@ -11,6 +12,7 @@ public static class PostgresServices
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Modems;
 using SimIoT.Cloud.Store;
 using SimIoT.Protocol.V2;
@@ -18,27 +20,30 @@ public static class ModemsApi
         var group = app.MapGroup("/api/modems").WithTags("Modems");
         group.MapGet("/", ListAsync).WithName("ListModems").WithSummary("Every modem with its carrier, last seen and link state.");
         group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
-        group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays.");
+        group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key (admin).")
+            .RequireAuthorization(Roles.Admin);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays (admin).")
+            .RequireAuthorization(Roles.Admin);
         return app;
     }
 
-    private static async Task<Ok<ModemDto[]>> ListAsync(IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+    private static async Task<Ok<ModemDto[]>> ListAsync(ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var organization = user.OrganizationOf();
         var modems = await store.ListModemsAsync(ct);
-        return TypedResults.Ok(modems.Select(m => m.ToDto(now, gateway.Value.LinkFreshness)).ToArray());
+        return TypedResults.Ok(modems.Where(m => m.Organization == organization).Select(m => m.ToDto(now, gateway.Value.LinkFreshness)).ToArray());
     }
 
-    private static async Task<Results<Ok<ModemDto>, ProblemHttpResult>> GetAsync(string id, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+    private static async Task<Results<Ok<ModemDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
         var (modem, _) = await store.FindModemAsync(modemId, ct);
-        return modem is null ? Problems.UnknownModem(id) : TypedResults.Ok(modem.ToDto(time.GetUtcNow().UtcDateTime, gateway.Value.LinkFreshness));
+        return modem is null || modem.Organization != user.OrganizationOf() ? Problems.UnknownModem(id) : TypedResults.Ok(modem.ToDto(time.GetUtcNow().UtcDateTime, gateway.Value.LinkFreshness));
     }
 
     private static async Task<Results<Created<ModemDto>, ProblemHttpResult>> RegisterAsync(
-        RegisterModemRequest request, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+        RegisterModemRequest request, ClaimsPrincipal user, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
     {
         if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
@@ -53,17 +58,17 @@ public static class ModemsApi
         }
         if (key.Length != ModemKeys.KeyLength) return Problems.Validation("masterKey", "the master key must be 32 hex digits (16 bytes)");
         var now = time.GetUtcNow().UtcDateTime;
-        var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now);
+        var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: user.OrganizationOf());
         if (!await store.AddModemAsync(record, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem already registered", detail: $"modem {id} is already registered; delete it first to register it again");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
         return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
-        if (!await store.DeleteModemAsync(modemId, time.GetUtcNow().UtcDateTime, ct)) return Problems.UnknownModem(id);
+        if (!await store.VisibleAsync(modemId, user, ct) || !await store.DeleteModemAsync(modemId, time.GetUtcNow().UtcDateTime, ct)) return Problems.UnknownModem(id);
         bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Deleted)));
         return TypedResults.NoContent();
     }

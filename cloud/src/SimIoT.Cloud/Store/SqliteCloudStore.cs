@@ -10,7 +10,7 @@ namespace SimIoT.Cloud.Store;
 /// The embedded profile's store: one SQLite file (WAL) behind one connection, used under a
 /// lock: SQLite serialises writers anyway, and one connection keeps prepared statements warm.
 /// </summary>
-public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
+public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -59,7 +59,7 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         DROP INDEX IF EXISTS telemetry_by_modem_sensor_time;
         """;
 
-    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at";
+    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly SqliteConnection _connection;
 
@@ -68,6 +68,7 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         var dir = System.IO.Path.GetFullPath(options.Value.DataDir);
         Directory.CreateDirectory(dir);
         FilePath = System.IO.Path.Combine(dir, "simiot.db");
+        CreateOwnerOnly(FilePath);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());
         _connection.Open();
         using var command = _connection.CreateCommand();
@@ -82,6 +83,7 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
             command.ExecuteNonQuery();
             tx.Commit();
         }
+        MigrateIdentity();
     }
 
     public string FilePath { get; }
@@ -234,21 +236,22 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         r.IsDBNull(6) ? null : Utc(r, 6),
         r.IsDBNull(7) ? null : r.GetString(7),
         (uint)r.GetInt64(8),
-        unchecked((ulong)r.GetInt64(9)));
+        unchecked((ulong)r.GetInt64(9)),
+        r.GetString(11));
 
     public Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         // A deleted modem may be registered again: it gets a fresh row but keeps its downlink
         // reservation, so a re-registered SIM with the same key never sees a sequence twice.
         using var command = Command(c, """
-            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint)
-            VALUES ($id, $nick, $proto, $key, $at, $endpoint)
+            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint, organization)
+            VALUES ($id, $nick, $proto, $key, $at, $endpoint, $org)
             ON CONFLICT (modem_id) DO UPDATE SET nickname = $nick, protocol = $proto, master_key = $key, registered_at = $at,
                 deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = $endpoint, uplink_highest = 0, uplink_bitmap = 0
-            WHERE modems.deleted_at IS NOT NULL
+            WHERE modems.deleted_at IS NOT NULL AND modems.organization = $org
             """,
             ("$id", modem.Id.ToString()), ("$nick", modem.Nickname), ("$proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
-            ("$key", modem.MasterKey), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint));
+            ("$key", modem.MasterKey), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint), ("$org", modem.Organization));
         return command.ExecuteNonQuery() == 1;
     }, cancellationToken);
 

@@ -1,0 +1,102 @@
+using Npgsql;
+using NpgsqlTypes;
+using SimIoT.Cloud.Identity;
+using SimIoT.Protocol.V2;
+
+namespace SimIoT.Cloud.Postgres;
+
+/// <summary>Organizations, users and tokens (migration 3).</summary>
+public sealed partial class PostgresCloudStore : IIdentityStore
+{
+    private const string TokenColumns = "token_id, organization, name, role, token_hash, created_at, expires_at, revoked_at";
+
+    private static DateTime AsUtc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
+
+    public async Task<string?> FindOrganizationAsync(ModemId id, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT organization FROM modems WHERE modem_id = @id", ("id", id.ToString()));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task EnsureOrganizationAsync(string name, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = Command("INSERT INTO organizations (name, created_at) VALUES (@name, @now) ON CONFLICT DO NOTHING", ("name", name), ("now", AsUtc(now)));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListOrganizationsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT name FROM organizations ORDER BY name");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    public async Task<ApiTokenRecord> AddTokenAsync(string organization, string name, string role, string hash, DateTime now, DateTime? expiresAt, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO api_tokens (organization, name, role, token_hash, created_at, expires_at) VALUES (@org, @name, @role, @hash, @now, @expires)
+            RETURNING token_id
+            """, ("org", organization), ("name", name), ("role", role), ("hash", hash), ("now", AsUtc(now)), ("expires", expiresAt is { } e ? AsUtc(e) : null));
+        command.Parameters["expires"].NpgsqlDbType = NpgsqlDbType.TimestampTz;
+        long id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return new ApiTokenRecord(id, organization, name, role, hash, now, expiresAt, null);
+    }
+
+    public async Task<ApiTokenRecord?> FindTokenAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {TokenColumns} FROM api_tokens WHERE token_hash = @hash", ("hash", hash));
+        return (await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<ApiTokenRecord>> ListTokensAsync(string? organization, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {TokenColumns} FROM api_tokens WHERE @org::text IS NULL OR organization = @org ORDER BY token_id", ("org", organization));
+        command.Parameters["org"].NpgsqlDbType = NpgsqlDbType.Text;
+        return await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> RevokeTokenAsync(string organization, string name, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = Command("UPDATE api_tokens SET revoked_at = @now WHERE organization = @org AND name = @name AND revoked_at IS NULL",
+            ("org", organization), ("name", name), ("now", AsUtc(now)));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO users (name, organization, role, password_hash, created_at) VALUES (@name, @org, @role, @hash, @now)
+            ON CONFLICT (name) DO NOTHING
+            """, ("name", user.Name), ("org", user.Organization), ("role", user.Role), ("hash", user.PasswordHash), ("now", AsUtc(user.CreatedAt)));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<UserRecord?> FindUserAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT name, organization, role, password_hash, created_at FROM users WHERE name = @name", ("name", name));
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new UserRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Utc(r, 4)) : null;
+    }
+
+    public async Task<int> CountCredentialsAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now))
+            """, ("now", AsUtc(now)));
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<List<ApiTokenRecord>> ReadTokensAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<ApiTokenRecord>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new ApiTokenRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Utc(r, 5),
+                r.IsDBNull(6) ? null : Utc(r, 6), r.IsDBNull(7) ? null : Utc(r, 7)));
+        }
+        return list;
+    }
+}
