@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Postgres;
 using SimIoT.Cloud.Store;
@@ -46,6 +47,7 @@ public static class AdminCommands
             var token = ApiTokens.Generate();
             await store.EnsureOrganizationAsync(organization, DateTime.UtcNow, ct);
             await store.AddTokenAsync(organization, tokenLabel, r.GetValue(role)!, ApiTokens.Hash(token), DateTime.UtcNow, expiresAt, ct);
+            await AuditAsync(store, organization, AuditActions.TokenCreated, tokenLabel, $"role {r.GetValue(role)}, expires {expiresAt?.ToString("u") ?? "never"}", ct);
             Console.WriteLine(token);
             return 0;
         }));
@@ -65,6 +67,7 @@ public static class AdminCommands
         revoke.SetAction((r, ct) => WithStoreAsync(r, data, postgres, async store =>
         {
             int n = await store.RevokeTokenAsync(r.GetValue(org)!, r.GetValue(tokenName)!, DateTime.UtcNow, ct);
+            if (n > 0) await AuditAsync(store, r.GetValue(org)!, AuditActions.TokenRevoked, r.GetValue(tokenName)!, $"{n} token(s)", ct);
             Console.Error.WriteLine(n == 0 ? "no live token of that name in that organization" : $"revoked {n} token(s)");
             return n == 0 ? 1 : 0;
         }));
@@ -91,6 +94,7 @@ public static class AdminCommands
                 Console.Error.WriteLine($"a user '{login}' already exists");
                 return 1;
             }
+            await AuditAsync(store, organization, AuditActions.UserCreated, login, $"role {r.GetValue(role)}", ct);
             if (generated) Console.WriteLine(password);
             return 0;
         }));
@@ -108,6 +112,10 @@ public static class AdminCommands
         root.Subcommands.Add(user);
         root.Subcommands.Add(orgCommand);
     }
+
+    /// <summary>Changes made on the store are audited too; the actor is the command line (the store's own operator).</summary>
+    private static Task AuditAsync(IIdentityStore store, string organization, string action, string target, string detail, CancellationToken ct) =>
+        ((IAuditStore)store).AppendAuditAsync(new AuditRecord(0, organization, DateTime.UtcNow, "cli", action, target, detail, null), ct);
 
     private static bool CheckNames(params string[] names)
     {

@@ -1,12 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
 using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Postgres;
 
-/// <summary>Organizations, users and tokens (migration 3).</summary>
-public sealed partial class PostgresCloudStore : IIdentityStore
+/// <summary>Organizations, users, tokens and the audit (migration 3).</summary>
+public sealed partial class PostgresCloudStore : IIdentityStore, IAuditStore
 {
     private const string TokenColumns = "token_id, organization, name, role, token_hash, created_at, expires_at, revoked_at";
 
@@ -86,6 +87,35 @@ public sealed partial class PostgresCloudStore : IIdentityStore
             SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now))
             """, ("now", AsUtc(now)));
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<long> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO audit (organization, at, actor, action, target, detail, address) VALUES (@org, @at, @actor, @action, @target, @detail, @address)
+            RETURNING audit_id
+            """, ("org", record.Organization), ("at", AsUtc(record.At)), ("actor", record.Actor), ("action", record.Action), ("target", record.Target),
+            ("detail", record.Detail), ("address", record.Address));
+        command.Parameters["detail"].NpgsqlDbType = NpgsqlDbType.Text;
+        command.Parameters["address"].NpgsqlDbType = NpgsqlDbType.Text;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ListAuditAsync(string organization, long? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            SELECT audit_id, organization, at, actor, action, target, detail, address FROM audit
+            WHERE organization = @org AND (@before::bigint IS NULL OR audit_id < @before) ORDER BY audit_id DESC LIMIT @limit
+            """, ("org", organization), ("before", before), ("limit", limit));
+        command.Parameters["before"].NpgsqlDbType = NpgsqlDbType.Bigint;
+        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<AuditRecord>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new AuditRecord(r.GetInt64(0), r.GetString(1), Utc(r, 2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)));
+        }
+        return list;
     }
 
     private static async Task<List<ApiTokenRecord>> ReadTokensAsync(NpgsqlCommand command, CancellationToken cancellationToken)

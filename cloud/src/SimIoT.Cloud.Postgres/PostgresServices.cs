@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
 
@@ -13,6 +14,7 @@ public static class PostgresServices
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

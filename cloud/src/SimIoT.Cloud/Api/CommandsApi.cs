@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
@@ -25,17 +26,18 @@ public static class CommandsApi
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SwitchAsync(
-        string id, CarrierSwitchRequest request, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, IEventBus bus, TimeProvider time, CancellationToken ct)
+        string id, CarrierSwitchRequest request, HttpContext context, AuditLog audit, IModemStore modems, ICommandStore commands, IEventBus bus, TimeProvider time, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
         if (!CarrierNames.TryParse(request.Carrier, out var carrier))
             return Problems.Validation("carrier", $"'{request.Carrier}' is not a carrier; valid carriers: {CarrierNames.Valid}");
-        if (!await modems.VisibleAsync(modemId, user, ct)) return Problems.UnknownModem(id);
+        if (!await modems.VisibleAsync(modemId, context.User, ct)) return Problems.UnknownModem(id);
         var (modem, deleted) = await modems.FindModemAsync(modemId, ct);
         if (deleted) return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem deleted", detail: $"modem {id} was deleted");
         if (modem is null) return Problems.UnknownModem(id);
         var name = CarrierNames.ToName(carrier);
         var record = await commands.CreateCommandAsync(modemId, name, time.GetUtcNow().UtcDateTime, ct);
+        await audit.RecordAsync(context, AuditActions.CarrierSwitchRequested, modemId.ToString(), $"command {record.Id} to {name}");
         bus.Publish(CloudTopics.DownstreamRequest, modemId.ToString(),
             ContractJson.Serialize(new DownstreamRequestMessage(KafkaTopics.CarrierSwitchPerformType, name, modemId.ToString(), record.Id)));
         return TypedResults.Accepted($"/api/commands/{record.Id}", new CommandAccepted(record.Id, "queued"));

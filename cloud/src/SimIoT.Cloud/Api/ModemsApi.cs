@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Gateway;
 using SimIoT.Cloud.Identity;
@@ -43,7 +44,7 @@ public static class ModemsApi
     }
 
     private static async Task<Results<Created<ModemDto>, ProblemHttpResult>> RegisterAsync(
-        RegisterModemRequest request, ClaimsPrincipal user, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+        RegisterModemRequest request, HttpContext context, AuditLog audit, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
     {
         if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
@@ -58,17 +59,19 @@ public static class ModemsApi
         }
         if (key.Length != ModemKeys.KeyLength) return Problems.Validation("masterKey", "the master key must be 32 hex digits (16 bytes)");
         var now = time.GetUtcNow().UtcDateTime;
-        var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: user.OrganizationOf());
+        var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: context.User.OrganizationOf());
         if (!await store.AddModemAsync(record, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem already registered", detail: $"modem {id} is already registered; delete it first to register it again");
+        await audit.RecordAsync(context, AuditActions.ModemRegistered, id.ToString(), $"nickname {record.Nickname}");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
         return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, AuditLog audit, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
-        if (!await store.VisibleAsync(modemId, user, ct) || !await store.DeleteModemAsync(modemId, time.GetUtcNow().UtcDateTime, ct)) return Problems.UnknownModem(id);
+        if (!await store.VisibleAsync(modemId, context.User, ct) || !await store.DeleteModemAsync(modemId, time.GetUtcNow().UtcDateTime, ct)) return Problems.UnknownModem(id);
+        await audit.RecordAsync(context, AuditActions.ModemDeleted, modemId.ToString());
         bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Deleted)));
         return TypedResults.NoContent();
     }

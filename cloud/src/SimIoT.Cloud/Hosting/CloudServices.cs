@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SimIoT.Cloud.Api;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Events;
@@ -53,6 +54,7 @@ public static class CloudServices
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -115,6 +117,7 @@ public static class CloudServices
         api.MapCommandsApi();
         api.MapEventsApi();
         api.MapUiConfig();
+        api.MapAuditApi();
         return app;
     }
 }

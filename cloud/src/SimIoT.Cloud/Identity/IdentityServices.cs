@@ -53,6 +53,7 @@ public static class IdentityServices
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        services.AddSingleton<Audit.AuditLog>();
         services.AddHostedService<FirstRunNotice>();
         return services;
     }

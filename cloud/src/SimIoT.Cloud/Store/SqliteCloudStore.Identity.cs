@@ -1,11 +1,12 @@
 using Microsoft.Data.Sqlite;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
 using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Store;
 
-/// <summary>Organizations, users and tokens (schema step 3, as PostgreSQL's migration 3).</summary>
-public sealed partial class SqliteCloudStore : IIdentityStore
+/// <summary>Organizations, users, tokens and the audit (schema step 3, as PostgreSQL's migration 3).</summary>
+public sealed partial class SqliteCloudStore : IIdentityStore, IAuditStore
 {
     private const string IdentitySchema = """
         CREATE TABLE IF NOT EXISTS organizations (
@@ -26,6 +27,16 @@ public sealed partial class SqliteCloudStore : IIdentityStore
             created_at TEXT NOT NULL,
             expires_at TEXT,
             revoked_at TEXT);
+        CREATE TABLE IF NOT EXISTS audit (
+            audit_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT,
+            address TEXT);
+        CREATE INDEX IF NOT EXISTS audit_by_organization ON audit (organization, audit_id);
         """;
 
     private const string TokenColumns = "token_id, organization, name, role, token_hash, created_at, expires_at, revoked_at";
@@ -138,6 +149,32 @@ public sealed partial class SqliteCloudStore : IIdentityStore
             SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now))
             """, ("$now", now));
         return (int)(long)command.ExecuteScalar()!;
+    }, cancellationToken);
+
+    public Task<long> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken) => LockedAsync(c =>
+    {
+        using var command = Command(c, """
+            INSERT INTO audit (organization, at, actor, action, target, detail, address) VALUES ($org, $at, $actor, $action, $target, $detail, $address)
+            RETURNING audit_id
+            """, ("$org", record.Organization), ("$at", record.At), ("$actor", record.Actor), ("$action", record.Action), ("$target", record.Target),
+            ("$detail", record.Detail), ("$address", record.Address));
+        return (long)command.ExecuteScalar()!;
+    }, cancellationToken);
+
+    public Task<IReadOnlyList<AuditRecord>> ListAuditAsync(string organization, long? before, int limit, CancellationToken cancellationToken) => LockedAsync<IReadOnlyList<AuditRecord>>(c =>
+    {
+        using var command = Command(c, """
+            SELECT audit_id, organization, at, actor, action, target, detail, address FROM audit
+            WHERE organization = $org AND ($before IS NULL OR audit_id < $before) ORDER BY audit_id DESC LIMIT $limit
+            """, ("$org", organization), ("$before", before), ("$limit", limit));
+        using var r = command.ExecuteReader();
+        var list = new List<AuditRecord>();
+        while (r.Read())
+        {
+            list.Add(new AuditRecord(r.GetInt64(0), r.GetString(1), Utc(r, 2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)));
+        }
+        return list;
     }, cancellationToken);
 
     private static List<ApiTokenRecord> ReadTokens(SqliteCommand command)

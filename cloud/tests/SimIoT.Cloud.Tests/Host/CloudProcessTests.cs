@@ -119,6 +119,12 @@ public class CloudProcessTests
             Assert.Equal(string.Empty, await CliAsync("token", "revoke", "--org", "acme", "--name", "dashboard", "--data", data));
             Assert.Equal(HttpStatusCode.Unauthorized, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
             Assert.Contains("acme\tdashboard\tviewer", await CliAsync("token", "list", "--org", "acme", "--data", data), StringComparison.Ordinal);
+
+            // What the command line changed is in the organization's audit, done by "cli".
+            cloud.Http.DefaultRequestHeaders.Authorization = new("Bearer", await CliAsync("token", "create", "--org", "acme", "--role", "admin", "--name", "auditor", "--data", data));
+            var audit = System.Text.Json.JsonDocument.Parse(await cloud.Http.GetStringAsync("/api/audit")).RootElement.EnumerateArray()
+                .Select(a => (a.GetProperty("actor").GetString(), a.GetProperty("action").GetString(), a.GetProperty("target").GetString())).ToList();
+            Assert.Equal([("cli", "token.created", "auditor"), ("cli", "token.revoked", "dashboard"), ("cli", "user.created", "alice"), ("cli", "token.created", "dashboard")], audit);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -35,6 +36,8 @@ public class LoginTests
             await LogInAsync(page, "ada", "not the password");
             await Assertions.Expect(page.GetByTestId("login-error")).ToBeVisibleAsync();
             Assert.Contains("simiot_auth_login_failures_total 1", await cloud.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+            var failure = (await acme.GetFromJsonAsync<JsonElement>("/api/audit"))[0];
+            Assert.Equal(("login.failed", "ada", "127.0.0.1"), (failure.GetProperty("action").GetString(), failure.GetProperty("target").GetString(), failure.GetProperty("address").GetString()));
 
             await LogInAsync(page, "ada", Password);
             await Assertions.Expect(page.GetByTestId("caller")).ToHaveTextAsync("ada · acme · admin");
@@ -45,7 +48,10 @@ public class LoginTests
             Assert.True(session.HttpOnly);
             Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
             Assert.False(session.Secure); // plain HTTP here; Secure whenever served over TLS
-            await page.GetByTestId($"modem-{ours.Id}").ClickAsync();
+            await page.GetByTestId("audit-link").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("login.succeeded");
+            await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("token:acme-admin");
+            await page.GotoAsync($"{cloud.BaseAddress}#/modem/{ours.Id}");
             await Assertions.Expect(page.GetByTestId("switch-button")).ToBeVisibleAsync();
 
             await page.GetByTestId("logout").ClickAsync();
@@ -57,6 +63,7 @@ public class LoginTests
             await page.GotoAsync($"{cloud.BaseAddress}#/modem/{ours.Id}");
             await Assertions.Expect(page.GetByTestId("carrier")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("switch-button")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByTestId("audit-link")).ToHaveCountAsync(0);
             var refused = await context.APIRequest.PostAsync($"{cloud.BaseAddress}api/modems/{ours.Id}/carrier-switch",
                 new() { DataObject = new { carrier = "Verizon" } });
             Assert.Equal((int)HttpStatusCode.Forbidden, refused.Status);
