@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
+using SimIoT.Cloud.Store;
 using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Postgres;
@@ -12,6 +13,45 @@ public sealed partial class PostgresCloudStore : IIdentityStore, IAuditStore
     private const string TokenColumns = "token_id, organization, name, role, token_hash, created_at, expires_at, revoked_at";
 
     private static DateTime AsUtc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
+
+    private ModemKeyProtector Keys => _keys ?? throw new InvalidOperationException("this store was opened without its key-encryption key");
+
+    /// <summary>
+    /// Master keys stored in clear by earlier versions, or under a previous key-encryption key, are
+    /// wrapped under the current one (VACUUM FULL then drops the old row versions: docs/operations.md).
+    /// </summary>
+    private void RewrapKeys(ModemKeyProtector keys)
+    {
+        using var connection = _source.OpenConnection();
+        var stale = new List<(string Id, byte[] Blob, byte[] Key)>();
+        using (var select = new NpgsqlCommand("SELECT modem_id, master_key FROM modems WHERE master_key IS NOT NULL", connection))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (id, blob) = (reader.GetString(0), (byte[])reader[1]);
+                if (keys.IsCurrent(blob)) continue;
+                stale.Add((id, blob, blob.Length == ModemKeys.KeyLength ? blob : keys.Unprotect(ModemId.Parse(id), blob)
+                    ?? throw new InvalidOperationException($"the master key of modem {id} opens with no configured key-encryption key (Store:KeyEncryptionKey, Store:PreviousKeyEncryptionKeys)")));
+            }
+        }
+        foreach (var (id, blob, key) in stale)
+        {
+            // Only if unchanged: another process starting at the same time may have re-wrapped it already.
+            using var update = new NpgsqlCommand("UPDATE modems SET master_key = @key WHERE modem_id = @id AND master_key = @old", connection);
+            update.Parameters.AddWithValue("id", id);
+            update.Parameters.AddWithValue("old", blob);
+            update.Parameters.AddWithValue("key", keys.Protect(ModemId.Parse(id), key));
+            update.ExecuteNonQuery();
+        }
+    }
+
+    public async Task<bool> SetModemKeyAsync(ModemId id, byte[] key, CancellationToken cancellationToken)
+    {
+        await using var command = Command("UPDATE modems SET master_key = @key, uplink_highest = 0, uplink_bitmap = 0 WHERE modem_id = @id AND deleted_at IS NULL",
+            ("id", id.ToString()), ("key", Keys.Protect(id, key)));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
 
     public async Task<string?> FindOrganizationAsync(ModemId id, CancellationToken cancellationToken)
     {

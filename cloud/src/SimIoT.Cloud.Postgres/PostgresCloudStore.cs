@@ -16,10 +16,15 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
     private readonly NpgsqlDataSource _source;
 
-    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger)
+    private readonly ModemKeyProtector? _keys;
+
+    /// <param name="keys">Null only for the command line's identity commands, which never touch master keys.</param>
+    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger, ModemKeyProtector? keys = null)
     {
+        _keys = keys;
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
         int applied = Migrate();
+        if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
 
@@ -146,9 +151,9 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
 
     private static DateTime Utc(NpgsqlDataReader r, int i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
 
-    private static ModemRecord ReadModem(NpgsqlDataReader r) => new(
+    private ModemRecord ReadModem(NpgsqlDataReader r) => new(
         ModemId.Parse(r.GetString(0)), r.GetString(1), r.GetString(2) == "v1" ? ModemProtocol.V1 : ModemProtocol.V2,
-        r.IsDBNull(3) ? null : (byte[])r[3], Utc(r, 4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : Utc(r, 6),
+        r.IsDBNull(3) ? null : Keys.Unprotect(ModemId.Parse(r.GetString(0)), (byte[])r[3]), Utc(r, 4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : Utc(r, 6),
         r.IsDBNull(7) ? null : r.GetString(7), (uint)r.GetInt64(8), unchecked((ulong)r.GetInt64(9)), r.GetString(11));
 
     public async Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken)
@@ -161,7 +166,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
             WHERE modems.deleted_at IS NOT NULL AND modems.organization = @org
             """,
             ("id", modem.Id.ToString()), ("nick", modem.Nickname), ("proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
-            ("key", modem.MasterKey), ("at", modem.RegisteredAt), ("endpoint", modem.Endpoint), ("org", modem.Organization));
+            ("key", modem.MasterKey is { } key ? Keys.Protect(modem.Id, key) : null), ("at", modem.RegisteredAt), ("endpoint", modem.Endpoint), ("org", modem.Organization));
         command.Parameters["key"].NpgsqlDbType = NpgsqlDbType.Bytea;
         command.Parameters["endpoint"].NpgsqlDbType = NpgsqlDbType.Text;
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
@@ -9,6 +10,7 @@ public static class PostgresServices
 {
     public static IServiceCollection AddPostgresStore(this IServiceCollection services)
     {
+        services.TryAddSingleton<ModemKeyProtector>();
         services.AddSingleton<PostgresCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());

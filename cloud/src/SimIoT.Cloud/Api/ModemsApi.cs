@@ -23,6 +23,8 @@ public static class ModemsApi
         group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
         group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key (admin).")
             .RequireAuthorization(Roles.Admin);
+        group.MapPut("/{id}/key", RekeyAsync).WithName("RekeyModem").WithSummary("Replaces a modem's master key (admin; audited); the SIM must get the same key.")
+            .RequireAuthorization(Roles.Admin);
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays (admin).")
             .RequireAuthorization(Roles.Admin);
         return app;
@@ -48,16 +50,7 @@ public static class ModemsApi
     {
         if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
-        byte[] key;
-        try
-        {
-            key = Convert.FromHexString(request.MasterKey ?? "");
-        }
-        catch (FormatException)
-        {
-            key = [];
-        }
-        if (key.Length != ModemKeys.KeyLength) return Problems.Validation("masterKey", "the master key must be 32 hex digits (16 bytes)");
+        if (ParseKey(request.MasterKey) is not { } key) return Problems.Validation("masterKey", KeyRule);
         var now = time.GetUtcNow().UtcDateTime;
         var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: context.User.OrganizationOf());
         if (!await store.AddModemAsync(record, ct))
@@ -65,6 +58,27 @@ public static class ModemsApi
         await audit.RecordAsync(context, AuditActions.ModemRegistered, id.ToString(), $"nickname {record.Nickname}");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
         return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
+    }
+
+    private const string KeyRule = "the master key must be 32 hex digits (16 bytes), not one byte repeated (such as all zero)";
+
+    /// <summary>The key, or null when malformed or weak (one byte repeated: a placeholder, never a real key).</summary>
+    private static byte[]? ParseKey(string? hex)
+    {
+        if (hex is null || hex.Length != 2 * ModemKeys.KeyLength || !hex.All(char.IsAsciiHexDigit)) return null;
+        var key = Convert.FromHexString(hex);
+        return key.All(b => b == key[0]) ? null : key;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RekeyAsync(
+        string id, RekeyModemRequest request, HttpContext context, AuditLog audit, IModemStore store, IEventBus bus, CancellationToken ct)
+    {
+        if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
+        if (ParseKey(request.MasterKey) is not { } key) return Problems.Validation("masterKey", KeyRule);
+        if (!await store.VisibleAsync(modemId, context.User, ct) || !await store.SetModemKeyAsync(modemId, key, ct)) return Problems.UnknownModem(id);
+        await audit.RecordAsync(context, AuditActions.ModemRekeyed, modemId.ToString());
+        bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Rekeyed)));
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, AuditLog audit, IModemStore store, IEventBus bus, TimeProvider time, CancellationToken ct)

@@ -49,6 +49,7 @@ public static class CloudServices
 
     public static IServiceCollection AddSqliteStore(this IServiceCollection services)
     {
+        services.TryAddSingleton<ModemKeyProtector>();
         services.AddSingleton<SqliteCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());

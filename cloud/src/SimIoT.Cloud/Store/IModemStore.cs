@@ -17,6 +17,9 @@ public interface IModemStore
     /// <summary>Registers a modem (or one its organization deleted, again); false when the id is taken.</summary>
     Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken);
 
+    /// <summary>Replaces an active modem's master key (an admin's re-key); false when no such active modem.</summary>
+    Task<bool> SetModemKeyAsync(ModemId id, byte[] key, CancellationToken cancellationToken);
+
     Task<bool> DeleteModemAsync(ModemId id, DateTime now, CancellationToken cancellationToken);
 
     Task UpdateRuntimeAsync(IReadOnlyList<ModemRuntime> updates, CancellationToken cancellationToken);

@@ -77,6 +77,50 @@ public sealed partial class SqliteCloudStore : IIdentityStore, IAuditStore
         tx.Commit();
     }
 
+    private ModemKeyProtector Keys => _keys ?? throw new InvalidOperationException("this store was opened without its key-encryption key");
+
+    /// <summary>
+    /// Master keys stored in clear by earlier versions, or under a previous key-encryption key,
+    /// are wrapped under the current one; then the file is rewritten (checkpoint and VACUUM) so no
+    /// page, free or in the WAL, keeps the old bytes.
+    /// </summary>
+    private void RewrapKeys(ModemKeyProtector keys)
+    {
+        var stale = new List<(string Id, byte[] Key)>();
+        using (var select = Command(_connection, "SELECT modem_id, master_key FROM modems WHERE master_key IS NOT NULL"))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (id, blob) = (reader.GetString(0), (byte[])reader[1]);
+                if (keys.IsCurrent(blob)) continue;
+                stale.Add((id, blob.Length == ModemKeys.KeyLength ? blob : keys.Unprotect(ModemId.Parse(id), blob)
+                    ?? throw new InvalidOperationException($"the master key of modem {id} opens with no configured key-encryption key (Store:KeyEncryptionKey, Store:PreviousKeyEncryptionKeys)")));
+            }
+        }
+        if (stale.Count == 0) return;
+        using (var tx = _connection.BeginTransaction())
+        {
+            foreach (var (id, key) in stale)
+            {
+                using var update = Command(_connection, "UPDATE modems SET master_key = $key WHERE modem_id = $id", ("$id", id), ("$key", keys.Protect(ModemId.Parse(id), key)));
+                update.Transaction = tx;
+                update.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        using var rewrite = Command(_connection, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+        rewrite.ExecuteNonQuery();
+    }
+
+    public Task<bool> SetModemKeyAsync(ModemId id, byte[] key, CancellationToken cancellationToken) => LockedAsync(c =>
+    {
+        // A new key starts a new sequence space for the SIM's uplink; the downlink reservation stays.
+        using var command = Command(c, "UPDATE modems SET master_key = $key, uplink_highest = 0, uplink_bitmap = 0 WHERE modem_id = $id AND deleted_at IS NULL",
+            ("$id", id.ToString()), ("$key", Keys.Protect(id, key)));
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
+
     public Task<string?> FindOrganizationAsync(ModemId id, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         using var command = Command(c, "SELECT organization FROM modems WHERE modem_id = $id", ("$id", id.ToString()));

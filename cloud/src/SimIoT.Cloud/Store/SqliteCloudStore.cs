@@ -15,6 +15,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
+        PRAGMA secure_delete = ON;
         CREATE TABLE IF NOT EXISTS modems (
             modem_id TEXT PRIMARY KEY,
             nickname TEXT NOT NULL,
@@ -63,8 +64,12 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly SqliteConnection _connection;
 
-    public SqliteCloudStore(IOptions<StoreOptions> options)
+    private readonly ModemKeyProtector? _keys;
+
+    /// <param name="keys">Null only for the command line's identity commands, which never touch master keys.</param>
+    public SqliteCloudStore(IOptions<StoreOptions> options, ModemKeyProtector? keys = null)
     {
+        _keys = keys;
         var dir = System.IO.Path.GetFullPath(options.Value.DataDir);
         Directory.CreateDirectory(dir);
         FilePath = System.IO.Path.Combine(dir, "simiot.db");
@@ -84,6 +89,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
             tx.Commit();
         }
         MigrateIdentity();
+        if (_keys is not null) RewrapKeys(_keys);
     }
 
     public string FilePath { get; }
@@ -226,11 +232,11 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         return reader.IsDBNull(10) ? (ReadModem(reader), false) : (null, true);
     }, cancellationToken);
 
-    private static ModemRecord ReadModem(SqliteDataReader r) => new(
+    private ModemRecord ReadModem(SqliteDataReader r) => new(
         ModemId.Parse(r.GetString(0)),
         r.GetString(1),
         r.GetString(2) == "v1" ? ModemProtocol.V1 : ModemProtocol.V2,
-        r.IsDBNull(3) ? null : (byte[])r[3],
+        r.IsDBNull(3) ? null : Keys.Unprotect(ModemId.Parse(r.GetString(0)), (byte[])r[3]),
         Utc(r, 4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : Utc(r, 6),
@@ -251,7 +257,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
             WHERE modems.deleted_at IS NOT NULL AND modems.organization = $org
             """,
             ("$id", modem.Id.ToString()), ("$nick", modem.Nickname), ("$proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
-            ("$key", modem.MasterKey), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint), ("$org", modem.Organization));
+            ("$key", modem.MasterKey is { } key ? Keys.Protect(modem.Id, key) : null), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint), ("$org", modem.Organization));
         return command.ExecuteNonQuery() == 1;
     }, cancellationToken);
 

@@ -23,6 +23,7 @@ namespace SimIoT.Cloud.Tests.Infrastructure;
 /// </summary>
 public sealed class CloudHarness : IAsyncDisposable
 {
+    private static readonly string TestKek = SimIoT.Cloud.Store.ModemKeyProtector.NewKek();
     private readonly List<SimulatedModem> _modems = [];
     private bool _stopped;
 
@@ -49,7 +50,7 @@ public sealed class CloudHarness : IAsyncDisposable
     /// <summary>The headers a browser page needs to call the API as <see cref="Token"/>.</summary>
     public Dictionary<string, string> AuthHeaders => new() { ["Authorization"] = $"Bearer {Token}" };
 
-    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null)
+    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null, Action<WebApplicationBuilder>? configure = null)
     {
         bool owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("simiot-cloud-test").FullName;
@@ -60,10 +61,16 @@ public sealed class CloudHarness : IAsyncDisposable
             ["Gateway:UdpPort"] = "0",
             ["Store:DataDir"] = dataDir,
             ["Logging:LogLevel:Default"] = "Warning",
+            // One key-encryption key for the test run, so a cloud restarted on the same store opens its keys.
+            ["Store:KeyEncryptionKey"] = TestKek,
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
         var errors = new ErrorLogCollector();
-        var app = CloudApp.Build(role, all, configure: b => b.Logging.AddProvider(errors));
+        var app = CloudApp.Build(role, all, configure: b =>
+        {
+            b.Logging.AddProvider(errors);
+            configure?.Invoke(b);
+        });
         var harness = new CloudHarness(app, errors, dataDir, owns);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SimIoT.Cloud.Identity;
@@ -30,7 +31,7 @@ public class LoginTests
             var context = await browser.NewContextAsync();
             var page = await context.NewPageAsync();
             await page.GotoAsync(cloud.BaseAddress.ToString());
-            await page.WaitForURLAsync("**/login");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login$"));
 
             // A wrong password: refused on the page and counted in the metrics.
             await LogInAsync(page, "ada", "not the password");
@@ -55,7 +56,7 @@ public class LoginTests
             await Assertions.Expect(page.GetByTestId("switch-button")).ToBeVisibleAsync();
 
             await page.GetByTestId("logout").ClickAsync();
-            await page.WaitForURLAsync("**/login");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login$"));
             Assert.Equal((int)HttpStatusCode.Unauthorized, (await context.APIRequest.GetAsync($"{cloud.BaseAddress}api/modems")).Status);
 
             await LogInAsync(page, "vic", Password);
