@@ -108,6 +108,9 @@ public static class AdminCommands
         }));
         var orgCommand = new Command("org", "Organizations (tenants) on the store: list.") { orgList };
 
+        var kekNew = new Command("new", "Print a new random key-encryption key (base64) for Store:KeyEncryptionKey or a key file (docs/operations.md).");
+        kekNew.SetAction(_ => Console.WriteLine(ModemKeyProtector.NewKek()));
+        root.Subcommands.Add(new Command("kek", "The key-encryption key of master keys at rest: new.") { kekNew });
         root.Subcommands.Add(token);
         root.Subcommands.Add(user);
         root.Subcommands.Add(orgCommand);

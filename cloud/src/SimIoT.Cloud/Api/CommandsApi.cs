@@ -54,8 +54,9 @@ public static class CommandsApi
     private static async Task<Results<Ok<CommandDto[]>, ProblemHttpResult>> HistoryAsync(string id, int? limit, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
+        if (limit is < 1 or > 1000) return Problems.Validation("limit", "limit must be between 1 and 1000");
         if (!await modems.VisibleAsync(modemId, user, ct)) return Problems.UnknownModem(id);
-        var list = await commands.ListCommandsAsync(modemId, Math.Clamp(limit ?? 100, 1, 1000), ct);
+        var list = await commands.ListCommandsAsync(modemId, limit ?? 100, ct);
         return TypedResults.Ok(list.Select(c => c.ToDto()).ToArray());
     }
 }

@@ -50,6 +50,8 @@ public static class ModemsApi
     {
         if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
+        if (request.Nickname is { } nick && (nick.Length > MaxNickname || nick.Any(char.IsControl)))
+            return Problems.Validation("nickname", $"the nickname must be at most {MaxNickname} characters, none of them control characters");
         if (ParseKey(request.MasterKey) is not { } key) return Problems.Validation("masterKey", KeyRule);
         var now = time.GetUtcNow().UtcDateTime;
         var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: context.User.OrganizationOf());
@@ -59,6 +61,8 @@ public static class ModemsApi
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
         return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
     }
+
+    public const int MaxNickname = 64;
 
     private const string KeyRule = "the master key must be 32 hex digits (16 bytes), not one byte repeated (such as all zero)";
 

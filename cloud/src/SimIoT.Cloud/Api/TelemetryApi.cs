@@ -29,6 +29,7 @@ public static class TelemetryApi
         var end = new DateTime(4000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         if (from is not null && !IsoTimestamp.TryParse(from, out start)) return Problems.Validation("from", $"'{from}' is not an ISO-8601 time");
         if (to is not null && !IsoTimestamp.TryParse(to, out end)) return Problems.Validation("to", $"'{to}' is not an ISO-8601 time");
+        if (start > end) return Problems.Validation("from", "from must not be after to");
         int limit = maxPoints ?? DefaultMaxPoints;
         if (limit is < 1 or > MaxMaxPoints) return Problems.Validation("maxPoints", $"maxPoints must be between 1 and {MaxMaxPoints}");
         if (!await modems.VisibleAsync(modemId, user, ct)) return Problems.UnknownModem(id);
