@@ -49,6 +49,9 @@ public class LoginTests
             Assert.True(session.HttpOnly);
             Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
             Assert.False(session.Secure); // plain HTTP here; Secure whenever served over TLS
+            await page.GetByTestId($"modem-{ours.Id}").ClickAsync();
+            // The event stream opens with the session cookie alone (an EventSource sends no header).
+            await Assertions.Expect(page.GetByTestId("live")).ToHaveTextAsync("live");
             await page.GetByTestId("audit-link").ClickAsync();
             await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("login.succeeded");
             await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("token:acme-admin");
