@@ -14,7 +14,8 @@ public static class EventsApi
     {
         app.MapGet("/api/events", StreamAsync).WithTags("Events").WithName("Events")
             .WithSummary("Server-Sent Events: telemetry (point as on its topic), command (state changes), carrier (ACK/NACK), modem (registry changes). ?modemId= filters.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .RequireRateLimiting(IdentityServices.SseLimitPolicy);
         return app;
     }
 

@@ -22,7 +22,7 @@ public static class ModemsApi
         group.MapGet("/", ListAsync).WithName("ListModems").WithSummary("Every modem with its carrier, last seen and link state.");
         group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
         group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key (admin).")
-            .RequireAuthorization(Roles.Admin);
+            .RequireAuthorization(Roles.Admin).RequireRateLimiting(IdentityServices.RegistrationLimitPolicy);
         group.MapPut("/{id}/key", RekeyAsync).WithName("RekeyModem").WithSummary("Replaces a modem's master key (admin; audited); the SIM must get the same key.")
             .RequireAuthorization(Roles.Admin);
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays (admin).")

@@ -9,4 +9,10 @@ public sealed class AuthOptions
 
     /// <summary>Login attempts one client address may make per minute (then 429).</summary>
     public int LoginPermitsPerMinute { get; set; } = 10;
+
+    /// <summary>Concurrent /api/events clients one organization may hold (then 429).</summary>
+    public int SseClientsPerOrganization { get; set; } = 100;
+
+    /// <summary>Modem registrations one organization may make per minute (then 429); a load test registering a large fleet needs it raised.</summary>
+    public int RegistrationsPerMinute { get; set; } = 6000;
 }

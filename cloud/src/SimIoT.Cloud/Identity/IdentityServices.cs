@@ -16,6 +16,8 @@ public static class IdentityServices
 {
     private const string BearerOrCookie = "BearerOrCookie";
     public const string SessionCookie = "simiot_session";
+    public const string SseLimitPolicy = "sse-per-organization";
+    public const string RegistrationLimitPolicy = "registrations-per-organization";
 
     public static IServiceCollection AddCloudIdentity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -52,6 +54,13 @@ public static class IdentityServices
             o.AddPolicy(LoginEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Per organization (the caller is authenticated by then), so one tenant cannot starve the others.
+            o.AddPolicy(SseLimitPolicy, context => RateLimitPartition.GetConcurrencyLimiter(
+                context.User.FindFirst(CloudClaims.Organization)?.Value ?? "",
+                _ => new ConcurrencyLimiterOptions { PermitLimit = options.SseClientsPerOrganization, QueueLimit = 0 }));
+            o.AddPolicy(RegistrationLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.FindFirst(CloudClaims.Organization)?.Value ?? "",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         services.AddSingleton<Audit.AuditLog>();
         services.AddHostedService<FirstRunNotice>();

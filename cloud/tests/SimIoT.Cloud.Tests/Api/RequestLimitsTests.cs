@@ -28,4 +28,22 @@ public class RequestLimitsTests
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
         Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync($"/api/modems/{modem.Id}/commands?limit=5")).StatusCode);
     }
+
+    [Fact]
+    public async Task Event_stream_clients_and_registrations_are_limited_per_organization_with_429()
+    {
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Auth:SseClientsPerOrganization"] = "1", ["Auth:RegistrationsPerMinute"] = "2" });
+        await using (var first = await SseClient.ConnectAsync(cloud.Http))
+        {
+            using var second = await cloud.Http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+            using var other = cloud.Client(await cloud.CreateTokenAsync("globex", Identity.Roles.Viewer, "globex-screen"));
+            await using var theirs = await SseClient.ConnectAsync(other);
+        }
+        await cloud.AddModemAsync(0xf3);
+        await cloud.AddModemAsync(0xf4);
+        var third = await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "00000000000000f5", masterKey = "000102030405060708090a0b0c0d0e0f" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+    }
 }
