@@ -54,16 +54,16 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-dotnet "$bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" --legacy-v1 --http-port "$http_port" --udp-port "$udp_port" --data "$data" \
+dotnet "$bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" --legacy-v1 --http-port "$http_port" --udp-port "$udp_port" --data "$data" --init \
   --Logging:LogLevel:Default Warning --Logging:LogLevel:SimIoT Information &
 pids+=($!)
 url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 100); do
-  curl -fs --max-time 2 "$url/healthz" >/dev/null 2>&1 && break
+  curl -fs --max-time 2 "$url/readyz" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start (is port $http_port or $udp_port in use?)"
   sleep 0.2
 done
-curl -fs --max-time 5 "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
+curl -fs --max-time 5 "$url/readyz" >/dev/null || die "the cloud is not ready on $url: $(curl -s --max-time 5 "$url/readyz")"
 
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/modems" -H 'content-type: application/json' \
   -d "{\"id\":\"$modem_id\",\"nickname\":\"demo-pi\",\"masterKey\":\"$master_key\"}")

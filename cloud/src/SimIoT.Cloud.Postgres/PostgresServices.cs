@@ -11,6 +11,7 @@ public static class PostgresServices
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SimIoT.Cloud.Api;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
@@ -21,6 +22,9 @@ namespace SimIoT.Cloud.Hosting;
 /// </summary>
 public static class CloudServices
 {
+    /// <summary>Tag of the checks /readyz runs.</summary>
+    public const string ReadyTag = "ready";
+
     public static IServiceCollection AddCloudCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
@@ -29,7 +33,16 @@ public static class CloudServices
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
+        services.TryAddSingleton<Backpressure>();
         services.TryAddSingleton(sp => Catalog(configuration));
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
+        services.AddSingleton<IHealthCheckPublisher, ReadinessPublisher>();
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(1);
+            o.Period = TimeSpan.FromSeconds(2);
+            o.Predicate = c => c.Tags.Contains(ReadyTag);
+        });
         return services;
     }
 
@@ -51,6 +64,7 @@ public static class CloudServices
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -92,6 +106,7 @@ public static class CloudServices
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
         services.AddHostedService(sp => sp.GetRequiredService<DownlinkSender>());
         services.AddHostedService(sp => sp.GetRequiredService<UdpGateway>());
+        services.AddHealthChecks().AddCheck<GatewayHealthCheck>(GatewayHealthCheck.Name, tags: [ReadyTag]);
         return services;
     }
 
