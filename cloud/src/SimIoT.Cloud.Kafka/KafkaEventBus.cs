@@ -185,7 +185,10 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
             GroupId = handler.Broadcast ? $"{_options.GroupPrefix}-{handler.Name}-{_options.InstanceId}" : $"{_options.GroupPrefix}-{handler.Name}",
             AutoOffsetReset = handler.Broadcast ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
+            // At least once: an offset is stored (and then auto-committed) only once its record is
+            // handled, or for the store sink, written; a record never written is read again.
             EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
             TopicMetadataRefreshIntervalMs = 5000,
             AllowAutoCreateTopics = true,
             // Latency over batching: a fetch returns within 20 ms even from a broker (or the mock) that does not wake it early.
@@ -212,14 +215,16 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             .Build();
         consumer.Subscribe(handler.Topics);
         var token = _stopping.Token;
+        bool paused = false;
         try
         {
             while (!token.IsCancellationRequested)
             {
+                if (handler.Stores) paused = PauseWhileStoreIsBehind(consumer, paused);
                 ConsumeResult<string, byte[]>? result;
                 try
                 {
-                    result = consumer.Consume(token);
+                    result = paused ? consumer.Consume(TimeSpan.FromMilliseconds(100)) : consumer.Consume(token);
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -227,14 +232,23 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                     _logger.LogDebug("Kafka consumer {Handler}: {Reason}", handler.Name, ex.Error.Reason);
                     continue;
                 }
-                if (result?.Message is null || result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true) continue;
+                if (result?.Message is null) continue;
+                var receipt = new OffsetReceipt(consumer, result.TopicPartitionOffset);
+                if (result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true)
+                {
+                    receipt.Durable();
+                    continue;
+                }
                 try
                 {
-                    handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? []), token).AsTask().GetAwaiter().GetResult();
+                    handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? [], handler.Stores ? receipt : null), token).AsTask().GetAwaiter().GetResult();
+                    if (!handler.Stores) receipt.Durable();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // Not retried: only the store sink's records must not be skipped, and it retries itself.
                     _logger.LogError(ex, "Bus handler {Handler} failed on a {Topic} record", handler.Name, result.Topic);
+                    receipt.Durable();
                 }
             }
         }
@@ -242,6 +256,20 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
         }
         consumer.Close();
+    }
+
+    /// <summary>
+    /// While the store fails or its sink holds too much, the store sink's partitions stop being
+    /// fetched (the records wait in Kafka, not in memory); they resume when it catches up.
+    /// </summary>
+    private bool PauseWhileStoreIsBehind(IConsumer<string, byte[]> consumer, bool paused)
+    {
+        bool behind = _backpressure.IsSet(ShedReason.StoreFailing) || _backpressure.IsSet(ShedReason.StoreBacklog);
+        if (behind == paused) return paused;
+        var assignment = consumer.Assignment;
+        if (behind) consumer.Pause(assignment);
+        else consumer.Resume(assignment);
+        return behind;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

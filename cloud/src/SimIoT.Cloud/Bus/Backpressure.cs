@@ -23,6 +23,8 @@ public sealed class Backpressure
         while (seen != next && Interlocked.CompareExchange(ref _flags, next, seen) != seen);
     }
 
+    public bool IsSet(ShedReason reason) => (Volatile.Read(ref _flags) & (1 << (int)reason)) != 0;
+
     public bool IsShedding(out ShedReason reason)
     {
         int flags = Volatile.Read(ref _flags);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using SimIoT.Cloud.Api;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
@@ -37,6 +38,8 @@ public static class CloudServices
         services.TryAddSingleton(sp => Catalog(configuration));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
         services.AddSingleton<IHealthCheckPublisher, ReadinessPublisher>();
+        // The health check service logs every failing check as an error on each run; the publisher logs changes once.
+        services.AddLogging(b => b.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.FromSeconds(1);

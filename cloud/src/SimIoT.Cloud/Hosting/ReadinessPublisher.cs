@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SimIoT.Cloud.Metrics;
 
@@ -8,7 +9,7 @@ namespace SimIoT.Cloud.Hosting;
 /// Runs the readiness checks periodically: the simiot_ready gauge follows them, and every
 /// change is logged (an error naming the failing check, a warning when all pass again).
 /// </summary>
-public sealed class ReadinessPublisher(CloudMetrics metrics, ILogger<ReadinessPublisher> logger) : IHealthCheckPublisher
+public sealed class ReadinessPublisher(CloudMetrics metrics, IHostApplicationLifetime lifetime, ILogger<ReadinessPublisher> logger) : IHealthCheckPublisher
 {
     private string? _failing;
     private bool _wasReady;
@@ -22,7 +23,7 @@ public sealed class ReadinessPublisher(CloudMetrics metrics, ILogger<ReadinessPu
         {
             // Before the first success it is starting (Kafka consumers join after a few seconds), not failing.
             if (now is null) logger.Log(_wasReady ? LogLevel.Warning : LogLevel.Information, "Ready{Again}", _wasReady ? " again" : "");
-            else if (_wasReady) logger.LogError("Not ready: {Failing}", now);
+            else if (_wasReady && !lifetime.ApplicationStopping.IsCancellationRequested) logger.LogError("Not ready: {Failing}", now);
             else logger.LogInformation("Not ready yet: {Failing}", now);
             _failing = now;
         }
