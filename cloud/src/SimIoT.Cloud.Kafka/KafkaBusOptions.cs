@@ -36,7 +36,10 @@ public sealed class KafkaBusOptions
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Records waiting for the cluster's ack above which the gateway sheds new frames.</summary>
+    /// <summary>librdkafka's local queue (queue.buffering.max.messages); a record that finds it full is not published.</summary>
+    public int ProducerQueueMessages { get; set; } = 1_000_000;
+
+    /// <summary>Records waiting for the cluster's ack above which the gateway sheds new frames (below the queue's size).</summary>
     public int MaxInFlight { get; set; } = 200_000;
 
     /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>

@@ -49,7 +49,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
             LingerMs = 5,
             BatchNumMessages = 10_000,
-            QueueBufferingMaxMessages = 1_000_000,
+            QueueBufferingMaxMessages = _options.ProducerQueueMessages,
             // Durable means written to every in-sync replica, once (the gateway acks the frame on it).
             Acks = Acks.All,
             EnableIdempotence = true,
@@ -118,8 +118,12 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         }
         catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
         {
-            // Never block the caller (the gateway's receive loop): the frame is not acked, the edge resends it.
-            receipt?.Failed(ShedReason.BusQueueFull);
+            // Never block the caller (the gateway's receive loop). A frame's reading: the frame is
+            // not acked and the edge resends it. Anything else (a v1 reading, a command record)
+            // has nobody to resend it, so say so. Bus:MaxInFlight below the queue's size makes
+            // the gateway shed before this happens.
+            if (receipt is not null) receipt.Failed(ShedReason.BusQueueFull);
+            else _logger.LogError("Kafka producer queue full: a {Topic} record was not published", topic);
             return;
         }
         if (Interlocked.Increment(ref _inFlight) > _options.MaxInFlight) _backpressure.Set(ShedReason.BusBacklog, true);

@@ -48,4 +48,40 @@ public sealed class KafkaOutageTests
         Assert.Contains(cloud.Errors.Warnings, w => w.Contains("Creating the topics failed", StringComparison.Ordinal));
         cloud.Errors.Errors.Clear(); // the outage's errors were the point of this test
     }
+
+    [Fact]
+    public async Task A_full_producer_queue_fails_the_frame_at_once_without_blocking_and_its_resend_is_taken()
+    {
+        using var cluster = await MockClusterProcess.StartAsync();
+        await using var cloud = await CloudHarness.StartAsync(new()
+        {
+            ["Bus:Kafka"] = cluster.BootstrapServers,
+            ["Bus:GroupPrefix"] = $"queue-{Guid.NewGuid():N}",
+            ["Bus:ProducerQueueMessages"] = "1",
+            ["Bus:CreateTopics"] = "false",
+        });
+        var modem = await cloud.AddModemAsync(0x0a7a9f);
+        uint first = modem.SendReading(3, T0, 3001);
+        await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(first), "the first frame is acked once Kafka has it");
+
+        cluster.Freeze();
+        uint second = modem.SendReading(3, T0.AddSeconds(1), 3002); // fills the one-record queue: Kafka does not answer
+        await Eventually.TrueAsync(() => cloud.Metrics.AcksWithheldCount == 1, "the second frame waits for Kafka");
+        var third = modem.Seal(FrameKind.UplinkData, SimIoT.Protocol.V1.V1Packet.IotData(3, T0.AddSeconds(2), SimIoT.Protocol.Telemetry.TelemetryValues.Encode(3003)).ToArray());
+        uint thirdSeq = modem.LastSequence;
+        modem.SendRaw(third);
+        // The queue is full: the third frame fails at once (the receive loop is not held), and is not acked.
+        await Eventually.TrueAsync(() => cloud.Metrics.ShedCount(ShedReason.BusQueueFull) == 1, "the third frame fails on the full queue", TimeSpan.FromSeconds(5));
+
+        cluster.Thaw();
+        await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(second), "the second frame is acked once delivered", TimeSpan.FromSeconds(60));
+        Assert.False(modem.LastAck.Acknowledges(thirdSeq), "the frame that met a full queue is not acked");
+        modem.SendRaw(third); // the edge resends it: taken again, as the failure reset the window
+        await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(thirdSeq), "the resent frame is acked", TimeSpan.FromSeconds(60));
+        var stored = await Eventually.ValueAsync(
+            () => cloud.GetJsonAsync($"/api/modems/{modem.Id}/telemetry/temp?from=2026-11-30T13:00:00Z&to=2026-11-30T15:00:00Z"),
+            j => j.GetArrayLength() == 3, "all three readings are stored", TimeSpan.FromSeconds(60));
+        Assert.Equal([3001, 3002, 3003], stored.EnumerateArray().Select(p => p.GetProperty("data").GetInt32()));
+        cloud.Errors.Errors.Clear(); // readiness went away while the cluster was frozen: expected here
+    }
 }
