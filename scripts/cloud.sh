@@ -18,6 +18,7 @@ Options:
   --udp-port N         UDP port of the gateway (default 6001)
   --udp-address A      UDP address of the gateway (default 0.0.0.0)
   --data DIR           folder of the SQLite store (default ./data)
+  --init               create an empty store there when it holds none (else a missing database stops the start)
   --legacy-v1          accept unauthenticated v1 seed packets
   --kafka BOOTSTRAP    use Kafka as the bus (Confluent.Kafka); 'mock': librdkafka's in-process mock cluster
   --postgres CONNSTR   use PostgreSQL as the store (Npgsql), e.g. 'Host=127.0.0.1;Username=simiot;Database=simiot'

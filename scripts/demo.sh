@@ -68,16 +68,16 @@ fi
 "${cloud[@]}" token revoke --org demo --name demo --data "$data" >/dev/null 2>&1 || true
 token=$("${cloud[@]}" token create --org demo --role admin --name demo --data "$data") || die "creating the demo token failed"
 
-"${cloud[@]}" --legacy-v1 --Gateway:LegacyOrganization demo --http-port "$http_port" --udp-address 127.0.0.1 --udp-port "$udp_port" --data "$data" \
+"${cloud[@]}" --legacy-v1 --Gateway:LegacyOrganization demo --http-port "$http_port" --udp-address 127.0.0.1 --udp-port "$udp_port" --data "$data" --init \
   --Logging:LogLevel:Default Warning --Logging:LogLevel:SimIoT Information &
 pids+=($!)
 url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 100); do
-  curl -fs --max-time 2 "$url/healthz" >/dev/null 2>&1 && break
+  curl -fs --max-time 2 "$url/readyz" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start (is port $http_port or $udp_port in use?)"
   sleep 0.2
 done
-curl -fs --max-time 5 "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
+curl -fs --max-time 5 "$url/readyz" >/dev/null || die "the cloud is not ready on $url: $(curl -s --max-time 5 "$url/readyz")"
 
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/modems" -H 'content-type: application/json' -H "authorization: Bearer $token" \
   -d "{\"id\":\"$modem_id\",\"nickname\":\"demo-pi\",\"masterKey\":\"$master_key\"}")

@@ -115,7 +115,7 @@ up_chain() {
     touch "$DIR/card-personalised"
   fi
   if ! alive "$DIR/cloud.pid"; then
-    cloud_args=(--legacy-v1 --http-port "$HTTP_PORT" --udp-port "$UDP_PORT" --data "$DIR/cloud")
+    cloud_args=(--legacy-v1 --http-port "$HTTP_PORT" --udp-port "$UDP_PORT" --data "$DIR/cloud" --init)
     ((kafka)) && cloud_args+=(--kafka "${KAFKA_BOOTSTRAP_SERVERS:-mock}")
     if ((kafka)); then log "starting the cloud on Kafka"; else log "starting the cloud"; fi
     local cloud=(dotnet "$SIMIOT_ROOT/artifacts/bin/SimIoT.Cloud.Host/release/simiot-cloud.dll")
@@ -125,8 +125,8 @@ up_chain() {
     fi
     setsid "${cloud[@]}" "${cloud_args[@]}" >"$DIR/cloud.log" 2>&1 < /dev/null &
     echo $! >"$DIR/cloud.pid"
-    for _ in $(seq 1 150); do curl -fs --max-time 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; alive "$DIR/cloud.pid" || break; sleep 0.2; done
-    curl -fs --max-time 5 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { tail -n 20 "$DIR/cloud.log" >&2; die "the cloud did not start"; }
+    for _ in $(seq 1 150); do curl -fs --max-time 2 "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break; alive "$DIR/cloud.pid" || break; sleep 0.2; done
+    curl -fs --max-time 5 "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null || { tail -n 20 "$DIR/cloud.log" >&2; die "the cloud did not start"; }
     curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP_PORT/api/modems" -H 'content-type: application/json' -H "authorization: Bearer $(cat "$DIR/token")" \
       -d "{\"id\":\"$MODEM_ID\",\"nickname\":\"rig\",\"masterKey\":\"$MASTER_KEY\"}"
   fi

@@ -134,7 +134,11 @@ public static class AdminCommands
     private static async Task<int> WithStoreAsync(ParseResult result, Option<string?> data, Option<string?> postgres, Func<IIdentityStore, Task<int>> action)
     {
         var connection = result.GetValue(postgres);
-        var options = Options.Create(new StoreOptions { DataDir = result.GetValue(data) ?? new StoreOptions().DataDir, Postgres = connection });
+        // The admin commands bootstrap a fresh installation before the cloud first runs, so they
+        // may create the store; they say so, since a mistyped --data would otherwise pass unnoticed.
+        var options = Options.Create(new StoreOptions { DataDir = result.GetValue(data) ?? new StoreOptions().DataDir, Postgres = connection, Init = true });
+        if (string.IsNullOrWhiteSpace(connection) && !File.Exists(Path.Combine(Path.GetFullPath(options.Value.DataDir), "simiot.db")))
+            Console.Error.WriteLine($"simiot-cloud: creating a new store in {Path.GetFullPath(options.Value.DataDir)}");
         IDisposable store = string.IsNullOrWhiteSpace(connection)
             ? new SqliteCloudStore(options)
             : new PostgresCloudStore(options, NullLogger<PostgresCloudStore>.Instance);

@@ -11,11 +11,12 @@ var legacy = new Option<bool>("--legacy-v1") { Description = "accept unauthentic
 var kafka = new Option<string?>("--kafka") { Description = "Kafka bootstrap servers: the bus becomes Kafka", Recursive = true };
 var postgres = new Option<string?>("--postgres") { Description = "Npgsql connection string: the store becomes PostgreSQL", Recursive = true };
 var defaultModem = new Option<string?>("--default-modem") { Description = "modem id a seed downstream-request naming no modem goes to", Recursive = true };
+var init = new Option<bool>("--init") { Description = "create an empty SQLite store when --data holds none (otherwise a missing database stops the start)", Recursive = true };
 var grafana = new Option<string?>("--grafana-url") { Description = "Grafana dashboard URL linked from the UI", Recursive = true };
 
 var root = new RootCommand("SimIoT cloud: UDP gateway, bus, store, API and web UI in one process (the embedded profile unless --kafka / --postgres).")
 {
-    httpPort, httpAddress, udpPort, udpAddress, data, legacy, kafka, postgres, defaultModem, grafana,
+    httpPort, httpAddress, udpPort, udpAddress, data, init, legacy, kafka, postgres, defaultModem, grafana,
 };
 var gateway = new Command("gateway", "Run only the UDP gateway (with /healthz and /metrics); pair it with 'api' over --kafka.");
 var api = new Command("api", "Run only the API, store sink, SSE and web UI; pair it with 'gateway' over --kafka.");
@@ -38,6 +39,7 @@ async Task<int> RunAsync(CloudRole role, ParseResult result, CancellationToken c
     if (result.GetValue(udpPort) is { } up) settings["Gateway:UdpPort"] = up.ToString(System.Globalization.CultureInfo.InvariantCulture);
     if (result.GetValue(udpAddress) is { } ua) settings["Gateway:UdpAddress"] = ua;
     if (result.GetValue(data) is { } d) settings["Store:DataDir"] = d;
+    if (result.GetValue(init)) settings["Store:Init"] = "true";
     if (result.GetValue(legacy)) settings["Gateway:LegacyV1"] = "true";
     if (result.GetValue(kafka) is { } k) settings["Bus:Kafka"] = k;
     if (result.GetValue(postgres) is { } p) settings["Store:Postgres"] = p;

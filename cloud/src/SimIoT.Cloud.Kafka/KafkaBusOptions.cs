@@ -30,6 +30,18 @@ public sealed class KafkaBusOptions
     /// </summary>
     public bool CreateTopics { get; set; } = true;
 
+    /// <summary>
+    /// How long librdkafka keeps trying to deliver a record (message.timeout.ms). Past it the
+    /// record is reported failed and its frame is not acked: the edge sends it again.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>librdkafka's local queue (queue.buffering.max.messages); a record that finds it full is not published.</summary>
+    public int ProducerQueueMessages { get; set; } = 1_000_000;
+
+    /// <summary>Records waiting for the cluster's ack above which the gateway sheds new frames (below the queue's size).</summary>
+    public int MaxInFlight { get; set; } = 200_000;
+
     /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 }

@@ -33,9 +33,13 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private readonly string? _bootstrap;
     private IProducer<string, byte[]>? _mockAnchor;
 
-    public KafkaEventBus(IOptions<KafkaBusOptions> options, IServiceProvider services, DeviceCatalog catalog, CloudMetrics metrics, ILogger<KafkaEventBus> logger)
+    private readonly Backpressure _backpressure;
+    private long _inFlight;
+
+    public KafkaEventBus(IOptions<KafkaBusOptions> options, IServiceProvider services, DeviceCatalog catalog, Backpressure backpressure, CloudMetrics metrics, ILogger<KafkaEventBus> logger)
     {
         _options = options.Value;
+        _backpressure = backpressure;
         _services = services;
         _catalog = catalog;
         _metrics = metrics;
@@ -45,10 +49,26 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
             LingerMs = 5,
             BatchNumMessages = 10_000,
-            QueueBufferingMaxMessages = 1_000_000,
-            Acks = Acks.Leader,
+            QueueBufferingMaxMessages = _options.ProducerQueueMessages,
+            // Durable means written to every in-sync replica, once (the gateway acks the frame on it).
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            MessageTimeoutMs = (int)_options.DeliveryTimeout.TotalMilliseconds,
         };
         _producer = new ProducerBuilder<string, byte[]>(config).SetLogHandler(Log).SetErrorHandler(Error).Build();
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _joined = new(StringComparer.Ordinal);
+
+    /// <summary>Handlers whose consumer has no assignment now (readiness); empty when all have one.</summary>
+    public IReadOnlyList<string> Unassigned => [.. _joined.Where(j => !j.Value).Select(j => j.Key)];
+
+    /// <summary>Asks the cluster for its metadata through the producer's connection; throws when no broker answers.</summary>
+    public void ProbeCluster(TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        var metadata = admin.GetMetadata(timeout);
+        if (metadata.Brokers.Count == 0) throw new KafkaException(ErrorCode.Local_AllBrokersDown);
     }
 
     /// <summary>Completes when every consumer has its partitions: records published after it are seen.</summary>
@@ -87,36 +107,46 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private IEnumerable<string> KnownTopics() => CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
         .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges, CloudTopics.Audit]);
 
-    public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
+    public void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null)
     {
         var bytes = MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : value.ToArray();
         var message = new Message<string, byte[]> { Key = key, Value = bytes };
         long started = Stopwatch.GetTimestamp();
-        for (int attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                _producer.Produce(topic, message, report => OnDelivered(report, started));
-                _metrics.BusPublished();
-                return;
-            }
-            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull && attempt < 100)
-            {
-                // The local queue is full: let librdkafka send for a moment rather than lose the record.
-                _producer.Poll(TimeSpan.FromMilliseconds(10));
-            }
+            _producer.Produce(topic, message, report => OnDelivered(report, started, receipt));
         }
-    }
-
-    private void OnDelivered(DeliveryReport<string, byte[]> report, long started)
-    {
-        if (report.Error.IsError)
+        catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
         {
-            _logger.LogError("Kafka delivery to {Topic} failed: {Reason}", report.Topic, report.Error.Reason);
+            // Never block the caller (the gateway's receive loop). A frame's reading: the frame is
+            // not acked and the edge resends it. Anything else (a v1 reading, a command record)
+            // has nobody to resend it, so say so. Bus:MaxInFlight below the queue's size makes
+            // the gateway shed before this happens.
+            if (receipt is not null) receipt.Failed(ShedReason.BusQueueFull);
+            else _logger.LogError("Kafka producer queue full: a {Topic} record was not published", topic);
             return;
         }
-        _metrics.ObserveBusLatency(Stopwatch.GetElapsedTime(started));
+        if (Interlocked.Increment(ref _inFlight) > _options.MaxInFlight) _backpressure.Set(ShedReason.BusBacklog, true);
+        _metrics.BusPublished();
     }
+
+    private void OnDelivered(DeliveryReport<string, byte[]> report, long started, IDeliveryReceipt? receipt)
+    {
+        if (Interlocked.Decrement(ref _inFlight) <= _options.MaxInFlight / 2) _backpressure.Set(ShedReason.BusBacklog, false);
+        if (report.Error.IsError)
+        {
+            // Logged once per outage, not per record.
+            if (Interlocked.Exchange(ref _failing, 1) == 0)
+                _logger.LogError("Kafka delivery to {Topic} failed: {Reason}; frames are not acked until records are delivered again", report.Topic, report.Error.Reason);
+            receipt?.Failed(ShedReason.BusDeliveryFailed);
+            return;
+        }
+        if (Interlocked.Exchange(ref _failing, 0) == 1) _logger.LogWarning("Kafka delivers again");
+        _metrics.ObserveBusLatency(Stopwatch.GetElapsedTime(started));
+        receipt?.Durable();
+    }
+
+    private int _failing;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -124,6 +154,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         var handlers = _services.GetServices<IBusHandler>().ToList();
         _waitingForAssignment = handlers.Count;
         if (handlers.Count == 0) _ready.TrySetResult();
+        foreach (var handler in handlers) _joined[handler.Name] = false;
         foreach (var handler in handlers)
         {
             var thread = new Thread(() => Consume(handler)) { IsBackground = true, Name = $"kafka-{handler.Name}" };
@@ -144,6 +175,12 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
         }
+        catch (KafkaException ex)
+        {
+            // No admin API or no permission (managed Kafka with ACLs, librdkafka's mock cluster in
+            // its own process): go on with the topics that exist or are auto-created.
+            _logger.LogWarning("Creating the topics failed ({Reason}); going on with the topics that exist or are auto-created", ex.Error.Reason);
+        }
     }
 
     private void Consume(IBusHandler handler)
@@ -152,7 +189,10 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
             GroupId = handler.Broadcast ? $"{_options.GroupPrefix}-{handler.Name}-{_options.InstanceId}" : $"{_options.GroupPrefix}-{handler.Name}",
             AutoOffsetReset = handler.Broadcast ? AutoOffsetReset.Latest : AutoOffsetReset.Earliest,
+            // At least once: an offset is stored (and then auto-committed) only once its record is
+            // handled, or for the store sink, written; a record never written is read again.
             EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
             TopicMetadataRefreshIntervalMs = 5000,
             AllowAutoCreateTopics = true,
             // Latency over batching: a fetch returns within 20 ms even from a broker (or the mock) that does not wake it early.
@@ -162,8 +202,12 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler(Log)
             .SetErrorHandler(Error)
+            .SetPartitionsRevokedHandler((_, _) => _joined[handler.Name] = false)
+            .SetPartitionsLostHandler((_, _) => _joined[handler.Name] = false)
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
+                // In a shared group a member may get no partition (more members than partitions): joined is enough.
+                _joined[handler.Name] = true;
                 if (!assigned && partitions.Count > 0)
                 {
                     assigned = true;
@@ -175,14 +219,16 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             .Build();
         consumer.Subscribe(handler.Topics);
         var token = _stopping.Token;
+        bool paused = false;
         try
         {
             while (!token.IsCancellationRequested)
             {
+                if (handler.Stores) paused = PauseWhileStoreIsBehind(consumer, paused);
                 ConsumeResult<string, byte[]>? result;
                 try
                 {
-                    result = consumer.Consume(token);
+                    result = paused ? consumer.Consume(TimeSpan.FromMilliseconds(100)) : consumer.Consume(token);
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -190,14 +236,23 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                     _logger.LogDebug("Kafka consumer {Handler}: {Reason}", handler.Name, ex.Error.Reason);
                     continue;
                 }
-                if (result?.Message is null || result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true) continue;
+                if (result?.Message is null) continue;
+                var receipt = new OffsetReceipt(consumer, result.TopicPartitionOffset);
+                if (result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true)
+                {
+                    receipt.Durable();
+                    continue;
+                }
                 try
                 {
-                    handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? []), token).AsTask().GetAwaiter().GetResult();
+                    handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? [], handler.Stores ? receipt : null), token).AsTask().GetAwaiter().GetResult();
+                    if (!handler.Stores) receipt.Durable();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // Not retried: only the store sink's records must not be skipped, and it retries itself.
                     _logger.LogError(ex, "Bus handler {Handler} failed on a {Topic} record", handler.Name, result.Topic);
+                    receipt.Durable();
                 }
             }
         }
@@ -205,6 +260,20 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
         }
         consumer.Close();
+    }
+
+    /// <summary>
+    /// While the store fails or its sink holds too much, the store sink's partitions stop being
+    /// fetched (the records wait in Kafka, not in memory); they resume when it catches up.
+    /// </summary>
+    private bool PauseWhileStoreIsBehind(IConsumer<string, byte[]> consumer, bool paused)
+    {
+        bool behind = _backpressure.IsSet(ShedReason.StoreFailing) || _backpressure.IsSet(ShedReason.StoreBacklog);
+        if (behind == paused) return paused;
+        var assignment = consumer.Assignment;
+        if (behind) consumer.Pause(assignment);
+        else consumer.Resume(assignment);
+        return behind;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Hosting;
 
 namespace SimIoT.Cloud.Kafka;
 
@@ -12,6 +13,7 @@ public static class KafkaServices
         services.AddSingleton<KafkaEventBus>();
         services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<KafkaEventBus>());
         services.AddHostedService(sp => sp.GetRequiredService<KafkaEventBus>());
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>(KafkaHealthCheck.Name, tags: [CloudServices.ReadyTag]);
         return services;
     }
 }

@@ -10,7 +10,7 @@ using SimIoT.Protocol.V2;
 namespace SimIoT.Cloud.Postgres;
 
 /// <summary>The distributed profile's store; the schema Grafana reads (<see cref="PostgresSchema"/>).</summary>
-public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
+public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IStoreProbe, IDisposable
 {
     private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
     private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
@@ -57,6 +57,17 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         var command = _source.CreateCommand(sql);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
+    }
+
+    public async Task ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var probe = new NpgsqlCommand(
+            "INSERT INTO telemetry (time, modem_id, sensor, device_id, value, axes) VALUES ('epoch', '~probe', '~probe', 0, 0, 1) ON CONFLICT DO NOTHING; DELETE FROM telemetry WHERE modem_id = '~probe'",
+            connection, tx))
+            await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task WriteAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken)

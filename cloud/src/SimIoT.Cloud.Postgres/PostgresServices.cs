@@ -17,6 +17,7 @@ public static class PostgresServices
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

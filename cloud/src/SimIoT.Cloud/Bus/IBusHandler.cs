@@ -14,5 +14,8 @@ public interface IBusHandler
     /// <summary>True: every process gets every record (SSE, gateway commands). False: instances share the work (store sink).</summary>
     bool Broadcast { get; }
 
+    /// <summary>True for the handler that makes records durable (the store sink): it completes their receipts.</summary>
+    bool Stores => false;
+
     ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken);
 }

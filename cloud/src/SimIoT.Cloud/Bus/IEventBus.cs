@@ -6,5 +6,6 @@ namespace SimIoT.Cloud.Bus;
 /// </summary>
 public interface IEventBus
 {
-    void Publish(string topic, string key, ReadOnlyMemory<byte> value);
+    /// <param name="receipt">Told when the record is durable (or failed), when given.</param>
+    void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null);
 }

@@ -30,11 +30,18 @@ public sealed class InProcessEventBus : IEventBus, IHostedService
         _logger = logger;
     }
 
-    public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
+    public void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null)
     {
         var targets = _routes.GetOrAdd(topic, t => [.. _subscribers.Value.Where(s => s.Filter.Matches(t))]);
-        var envelope = new Envelope(new BusMessage(topic, key, value), Stopwatch.GetTimestamp());
-        foreach (var target in targets) target.Channel.Writer.TryWrite(envelope);
+        var envelope = new Envelope(new BusMessage(topic, key, value, receipt), Stopwatch.GetTimestamp());
+        bool stored = false;
+        foreach (var target in targets)
+        {
+            target.Channel.Writer.TryWrite(envelope);
+            stored |= target.Handler.Stores;
+        }
+        // Nothing here makes the record durable (no store sink in this process): in-process is all there is.
+        if (!stored) receipt?.Durable();
         _metrics.BusPublished();
     }
 

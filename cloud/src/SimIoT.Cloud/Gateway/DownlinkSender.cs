@@ -93,7 +93,7 @@ public sealed class DownlinkSender(
             if (session.Disposed || (session.Endpoint is null && source is null)) return true;
             session.AckPending = false;
             session.LastAckTimestamp = Stopwatch.GetTimestamp();
-            int n = session.Window.ToAck().WriteTo(_payload);
+            int n = session.Durable.ToAck().WriteTo(_payload);
             length = SecureFrame.Seal(session.Keys!, FrameKind.UplinkAck, sequence, _payload.AsSpan(0, n), _frame);
             binding = session.Endpoint is null ? null : new SocketAddressCopy(session.Endpoint);
             replaySource = source is null ? null : new SocketAddressCopy(source);

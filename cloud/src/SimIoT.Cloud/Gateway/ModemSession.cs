@@ -16,7 +16,20 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     public string IdText { get; } = record.Id.ToString();
     public ModemProtocol Protocol { get; } = record.Protocol;
     public ModemKeys? Keys { get; } = keys;
-    public ReplayWindow Window { get; } = new(record.UplinkHighest, record.UplinkBitmap);
+    /// <summary>Frames accepted (in flight or durable): a frame in it is a replay.</summary>
+    public ReplayWindow Window { get; private set; } = new(record.UplinkHighest, record.UplinkBitmap);
+
+    /// <summary>
+    /// Frames whose readings are durable (stored, or acknowledged by Kafka): what the uplink ack
+    /// covers and what the store keeps, so a restart accepts again what was never durable.
+    /// </summary>
+    public ReplayWindow Durable { get; private set; } = new(record.UplinkHighest, record.UplinkBitmap);
+
+    /// <summary>
+    /// A frame failed to become durable: accept again every frame that is not, so the edge's
+    /// resend is taken as new (the store's unique index drops what an in-flight copy also writes).
+    /// </summary>
+    public void ForgetUndurable() => Window = new ReplayWindow(Durable.Highest, Durable.Bitmap);
 
     /// <summary>Where the modem last sent an authentic frame from: its NAT binding, the downlink's destination.</summary>
     public SocketAddress? Endpoint { get; private set; }

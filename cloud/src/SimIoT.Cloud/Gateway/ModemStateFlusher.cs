@@ -56,7 +56,7 @@ public sealed class ModemStateFlusher(
                 {
                     if (!session.Dirty || session.Disposed) continue;
                     session.Dirty = false;
-                    updates.Add(new ModemRuntime(session.Id, session.LastSeen, session.EndpointText, session.Carrier, session.Window.Highest, session.Window.Bitmap));
+                    updates.Add(new ModemRuntime(session.Id, session.LastSeen, session.EndpointText, session.Carrier, session.Durable.Highest, session.Durable.Bitmap));
                 }
             }
             if (updates.Count > 0) await store.UpdateRuntimeAsync(updates, cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,9 @@ public sealed class UdpGateway(
     private Thread? _thread;
     private volatile bool _stopping;
 
+    /// <summary>True while the socket is bound and the receive thread runs (readiness).</summary>
+    public bool Receiving => _socket is not null && _thread is { IsAlive: true } && !_stopping;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await registry.LoadAsync(cancellationToken).ConfigureAwait(false);

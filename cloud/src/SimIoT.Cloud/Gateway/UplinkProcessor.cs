@@ -23,6 +23,7 @@ public sealed class UplinkProcessor(
     DownlinkSender downlink,
     CommandTracker commands,
     DeviceCatalog catalog,
+    Backpressure backpressure,
     CloudMetrics metrics,
     IOptions<GatewayOptions> options,
     ILogger<UplinkProcessor> logger)
@@ -66,6 +67,15 @@ public sealed class UplinkProcessor(
             registry.LookUp(header.ModemId);
             return;
         }
+        // The path to durability is overloaded or down: take no new data (the edge keeps the
+        // frame and resends it), rather than queue without bound or ack what may be lost.
+        if (header.Kind == FrameKind.UplinkData && backpressure.IsShedding(out var shed))
+        {
+            metrics.Datagram(DatagramOutcome.Shed);
+            metrics.Shed(shed);
+            return;
+        }
+        FrameReceipt receipt;
         lock (session.Gate)
         {
             if (session.Disposed)
@@ -76,12 +86,13 @@ public sealed class UplinkProcessor(
             error = SecureFrame.Open(session.Keys, datagram.Span, _payload, out header, session.Window);
             if (error == FrameError.Replayed)
             {
-                // Authentic but already seen: the edge resends what it has no ack for, so ack again,
+                // Authentic but already seen: the edge resends what it has no ack for, so ack again
+                // once it is durable (a frame still in flight is acked when it becomes durable),
                 // at the binding and where the replay came from (the edge may have restarted
                 // behind a new port); the binding stays: only a fresh frame moves it.
                 metrics.Datagram(DatagramOutcome.Replayed);
                 session.NoteReplayFrom(source);
-                RequestAck(session);
+                if (!session.Durable.IsFresh(header.Sequence)) RequestAck(session);
                 return;
             }
             if (error != FrameError.None)
@@ -92,10 +103,13 @@ public sealed class UplinkProcessor(
             session.UpdateEndpoint(source);
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
-            RequestAck(session);
+            receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
+            metrics.AcksWithheld(1);
         }
         var payload = _payload.AsMemory(0, header.PayloadLength);
-        bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload) : HandleResult(session, payload);
+        bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, receipt) : HandleResult(session, payload);
+        // Acked once every reading is durable (at once when it carried none).
+        receipt.Sealed();
         metrics.Datagram(wellFormed ? DatagramOutcome.Accepted : DatagramOutcome.MalformedPayload);
         if (session.HasCommandWork) commands.OnFrame(session);
     }
@@ -107,7 +121,7 @@ public sealed class UplinkProcessor(
         downlink.RequestAck(session);
     }
 
-    private bool PublishBatch(ModemSession session, ReadOnlyMemory<byte> payload)
+    private bool PublishBatch(ModemSession session, ReadOnlyMemory<byte> payload, FrameReceipt receipt)
     {
         var reader = new UplinkBatchReader(payload);
         V1DecodeError error;
@@ -116,7 +130,7 @@ public sealed class UplinkProcessor(
             switch (packet.Kind)
             {
                 case V1PacketKind.IotData:
-                    PublishReading(session, packet);
+                    PublishReading(session, packet, receipt);
                     break;
                 case V1PacketKind.IotStatus:
                     logger.LogDebug("Modem {Modem} status {Status}", session.IdText, packet.Status);
@@ -128,14 +142,15 @@ public sealed class UplinkProcessor(
         return error == V1DecodeError.None;
     }
 
-    private void PublishReading(ModemSession session, V1Packet packet)
+    private void PublishReading(ModemSession session, V1Packet packet, FrameReceipt? receipt)
     {
         if (!TelemetryMessage.TryCreate(session.IdText, packet, out var message))
         {
             metrics.BadReading();
             return;
         }
-        bus.Publish(catalog.Resolve(packet.DeviceId).Nickname, session.IdText, ContractJson.Serialize(message));
+        receipt?.Expect();
+        bus.Publish(catalog.Resolve(packet.DeviceId).Nickname, session.IdText, ContractJson.Serialize(message), receipt);
         metrics.Reading();
     }
 
@@ -168,7 +183,7 @@ public sealed class UplinkProcessor(
             session.Dirty = true;
         }
         metrics.Datagram(DatagramOutcome.Accepted);
-        if (packet.Kind == V1PacketKind.IotData) PublishReading(session, packet);
+        if (packet.Kind == V1PacketKind.IotData) PublishReading(session, packet, null);
         else if (packet.Kind == V1PacketKind.CarrierSwitchAck) commands.OnResult(session, null, packet.AckStatus, packet.Carrier);
         if (session.HasCommandWork) commands.OnFrame(session);
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using SimIoT.Cloud.Api;
 using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
@@ -23,6 +25,9 @@ namespace SimIoT.Cloud.Hosting;
 /// </summary>
 public static class CloudServices
 {
+    /// <summary>Tag of the checks /readyz runs.</summary>
+    public const string ReadyTag = "ready";
+
     public static IServiceCollection AddCloudCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
@@ -31,7 +36,18 @@ public static class CloudServices
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
+        services.TryAddSingleton<Backpressure>();
         services.TryAddSingleton(sp => Catalog(configuration));
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
+        services.AddSingleton<IHealthCheckPublisher, ReadinessPublisher>();
+        // The health check service logs every failing check as an error on each run; the publisher logs changes once.
+        services.AddLogging(b => b.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(1);
+            o.Period = TimeSpan.FromSeconds(2);
+            o.Predicate = c => c.Tags.Contains(ReadyTag);
+        });
         return services;
     }
 
@@ -56,6 +72,7 @@ public static class CloudServices
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -98,6 +115,7 @@ public static class CloudServices
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
         services.AddHostedService(sp => sp.GetRequiredService<DownlinkSender>());
         services.AddHostedService(sp => sp.GetRequiredService<UdpGateway>());
+        services.AddHealthChecks().AddCheck<GatewayHealthCheck>(GatewayHealthCheck.Name, tags: [ReadyTag]);
         return services;
     }
 

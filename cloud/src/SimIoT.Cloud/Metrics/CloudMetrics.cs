@@ -27,6 +27,8 @@ public sealed class CloudMetrics
     private long _storeOldestPendingTicks;
     private long _sseClients;
     private long _loginFailures;
+    private readonly long[] _shed = new long[Enum.GetValues<ShedReason>().Length];
+    private long _acksWithheld;
 
     public void Datagram(DatagramOutcome outcome) => Interlocked.Increment(ref _datagrams[(int)outcome]);
     public long DatagramCount(DatagramOutcome outcome) => Interlocked.Read(ref _datagrams[(int)outcome]);
@@ -47,6 +49,13 @@ public sealed class CloudMetrics
     public void StoreOldestPending(DateTime? utc) => Interlocked.Exchange(ref _storeOldestPendingTicks, utc?.Ticks ?? 0);
     public void SseClient(int delta) => Interlocked.Add(ref _sseClients, delta);
     public void LoginFailed() => Interlocked.Increment(ref _loginFailures);
+    public void Shed(ShedReason reason) => Interlocked.Increment(ref _shed[(int)reason]);
+    public long ShedCount(ShedReason reason) => Interlocked.Read(ref _shed[(int)reason]);
+    private long _ready;
+    public void Ready(bool ready) => Interlocked.Exchange(ref _ready, ready ? 1 : 0);
+    public bool IsReady => Interlocked.Read(ref _ready) == 1;
+    public void AcksWithheld(int delta) => Interlocked.Add(ref _acksWithheld, delta);
+    public long AcksWithheldCount => Interlocked.Read(ref _acksWithheld);
 
     public void ObserveBusLatency(TimeSpan elapsed)
     {
@@ -71,6 +80,11 @@ public sealed class CloudMetrics
         Counter(text, "simiot_gateway_uplink_acks_sent_total", "Uplink-ack frames sent.", AcksSent);
         Counter(text, "simiot_gateway_commands_sent_total", "Downlink command transmissions, retransmissions included.", Interlocked.Read(ref _commandsSent));
         Counter(text, "simiot_gateway_duplicate_results_total", "Command results ignored because the command already had one.", DuplicateResults);
+        text.AppendLine("# HELP simiot_gateway_shed_total Frames not taken or not acknowledged because the path to durability was overloaded or down, by reason (the edge resends them).");
+        text.AppendLine("# TYPE simiot_gateway_shed_total counter");
+        foreach (var reason in Enum.GetValues<ShedReason>())
+            text.Append(inv, $"simiot_gateway_shed_total{{reason=\"{Label(reason.ToString())}\"}} {ShedCount(reason)}\n");
+        Gauge(text, "simiot_gateway_acks_withheld", "Frames taken whose readings are not durable yet: their ack waits.", AcksWithheldCount);
         Counter(text, "simiot_bus_published_total", "Records published to the bus.", Interlocked.Read(ref _published));
         text.AppendLine("# HELP simiot_bus_publish_latency_seconds Time from publish to delivery (in-process: to the handler; Kafka: to the broker's ack).");
         text.AppendLine("# TYPE simiot_bus_publish_latency_seconds histogram");
@@ -93,6 +107,7 @@ public sealed class CloudMetrics
         Gauge(text, "simiot_store_lag_points", "Telemetry points received by the sink and not yet written.", enqueued - written);
         long oldest = Interlocked.Read(ref _storeOldestPendingTicks);
         Gauge(text, "simiot_store_lag_seconds", "Age of the oldest telemetry point waiting for the store.", oldest == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - oldest) / (double)TimeSpan.TicksPerSecond));
+        Gauge(text, "simiot_ready", "1 while every readiness check passes (as /readyz), 0 otherwise; checked every few seconds.", Interlocked.Read(ref _ready));
         Gauge(text, "simiot_sse_clients", "Connected /api/events clients.", Interlocked.Read(ref _sseClients));
         Counter(text, "simiot_auth_login_failures_total", "Web UI logins refused (unknown user or wrong password).", Interlocked.Read(ref _loginFailures));
         return text.ToString();

@@ -16,4 +16,7 @@ public enum DatagramOutcome
     BadTag,
     Replayed,
     MalformedPayload,
+
+    /// <summary>Not taken: the bus or the store is overloaded or down (reason in simiot_gateway_shed_total).</summary>
+    Shed,
 }

@@ -10,7 +10,7 @@ namespace SimIoT.Cloud.Store;
 /// The embedded profile's store: one SQLite file (WAL) behind one connection, used under a
 /// lock: SQLite serialises writers anyway, and one connection keeps prepared statements warm.
 /// </summary>
-public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
+public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IStoreProbe, IDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -73,6 +73,8 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         var dir = System.IO.Path.GetFullPath(options.Value.DataDir);
         Directory.CreateDirectory(dir);
         FilePath = System.IO.Path.Combine(dir, "simiot.db");
+        if (!File.Exists(FilePath) && !options.Value.Init)
+            throw new InvalidOperationException($"No database at {FilePath}. Start with --init (Store:Init=true) to create an empty store there; without it a mistyped --data or a lost volume would look like an empty fleet.");
         CreateOwnerOnly(FilePath);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());
         _connection.Open();
@@ -90,9 +92,37 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         }
         MigrateIdentity();
         if (_keys is not null) RewrapKeys(_keys);
+        _identity = FileIdentity.Of(FilePath);
     }
 
     public string FilePath { get; }
+
+    private readonly FileIdentity? _identity;
+
+    /// <summary>
+    /// Throws when the file at the path is no longer the file this connection writes (deleted,
+    /// moved away or replaced): writes would go into a file nobody opens again.
+    /// </summary>
+    private void CheckFile()
+    {
+        if (_identity is null) return;
+        var now = FileIdentity.Of(FilePath);
+        if (now != _identity)
+            throw new IOException(now is null
+                ? $"The database file {FilePath} is gone (deleted or moved) while the cloud writes it"
+                : $"The database file {FilePath} was replaced by another file while the cloud writes it");
+    }
+
+    public Task ProbeWriteAsync(CancellationToken cancellationToken) => LockedAsync(c =>
+    {
+        CheckFile();
+        using var tx = c.BeginTransaction();
+        using var probe = Command(c, "INSERT OR REPLACE INTO telemetry (modem_id, sensor, device_id, time_us, value, axes) VALUES ('~probe', '~probe', 0, 0, 0, 1); DELETE FROM telemetry WHERE modem_id = '~probe'");
+        probe.Transaction = tx;
+        probe.ExecuteNonQuery();
+        tx.Commit();
+        return 0;
+    }, cancellationToken);
 
     private static long Micros(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
@@ -126,6 +156,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
 
     public Task WriteAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken) => LockedAsync(c =>
     {
+        CheckFile();
         using var tx = c.BeginTransaction();
         using var many = InsertCommand(c, tx, RowsPerInsert);
         using var one = InsertCommand(c, tx, 1);

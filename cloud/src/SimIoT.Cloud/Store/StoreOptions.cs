@@ -19,6 +19,18 @@ public sealed class StoreOptions
     /// <summary>Former key-encryption keys (base64) that still open master keys while a rotation re-wraps them.</summary>
     public string[]? PreviousKeyEncryptionKeys { get; set; }
 
+    /// <summary>
+    /// May create an empty SQLite store when the file is missing (--init). Off, a missing file
+    /// stops the start: a mistyped path or a lost volume must not look like an empty fleet.
+    /// </summary>
+    public bool Init { get; set; }
+
     /// <summary>Most points one write transaction takes.</summary>
     public int BatchSize { get; set; } = 5000;
+
+    /// <summary>Points the sink may hold unwritten; above it the gateway sheds new frames (they are not acked, the edge resends).</summary>
+    public int MaxPendingPoints { get; set; } = 200_000;
+
+    /// <summary>Longest wait between retries of a failed write (the wait doubles from 100 ms up to this).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

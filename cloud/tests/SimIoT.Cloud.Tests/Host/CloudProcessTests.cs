@@ -181,7 +181,7 @@ public class CloudProcessTests
         {
             var start = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"), "--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data },
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"), "--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data, "--init" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };

@@ -60,6 +60,7 @@ public sealed class CloudHarness : IAsyncDisposable
             ["Gateway:UdpAddress"] = "127.0.0.1",
             ["Gateway:UdpPort"] = "0",
             ["Store:DataDir"] = dataDir,
+            ["Store:Init"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
             // One key-encryption key for the test run, so a cloud restarted on the same store opens its keys.
             ["Store:KeyEncryptionKey"] = TestKek,
@@ -78,6 +79,7 @@ public sealed class CloudHarness : IAsyncDisposable
         // The one place tests get credentials: every call through Http is the default organization's admin.
         harness.Token = await harness.CreateTokenAsync(OrganizationNames.Default, Roles.Admin, "harness");
         harness.Http = harness.Client(harness.Token);
+        await harness.WaitReadyAsync(true);
         if (role != CloudRole.Api)
         {
             var bound = await app.Services.GetRequiredService<GatewaySocket>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
@@ -117,6 +119,21 @@ public sealed class CloudHarness : IAsyncDisposable
         var modem = new SimulatedModem(new ModemId(id), key, Udp);
         _modems.Add(modem);
         return modem;
+    }
+
+    /// <summary>GET /readyz: its status code and JSON body.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> ReadinessAsync()
+    {
+        using var response = await Http.GetAsync("/readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits until /readyz answers 200 (ready) or 503 (not ready); gives back the body.</summary>
+    public async Task<string> WaitReadyAsync(bool ready, TimeSpan? timeout = null)
+    {
+        var expected = ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
+        var (_, body) = await Eventually.ValueAsync(ReadinessAsync, r => r.Status == expected, $"/readyz answers {(int)expected}", timeout ?? TimeSpan.FromSeconds(30));
+        return body;
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)

@@ -41,7 +41,7 @@ public sealed class ReadingsStoredOnceTests
         var dir = Directory.CreateTempSubdirectory("simiot-once").FullName;
         try
         {
-            using var store = new SqliteCloudStore(Options.Create(new StoreOptions { DataDir = dir }));
+            using var store = new SqliteCloudStore(Options.Create(new StoreOptions { DataDir = dir, Init = true }));
             await WriteTwiceAsync(store);
             await AssertStoredOnceAsync(store);
         }

@@ -1,0 +1,3 @@
+namespace SimIoT.Cloud.Api;
+
+public sealed record ReadinessCheck(string Status, string? Description);
