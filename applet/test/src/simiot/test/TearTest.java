@@ -133,6 +133,79 @@ class TearTest {
         assertTrue(seen.size() > 60);
     }
 
+    /**
+     * A re-keying resets the downlink window in the same transaction: a tear must
+     * never leave the old keys in force with the window wiped, or an old downlink
+     * frame would be accepted again.
+     */
+    @Test
+    void aTornRekeyingNeverReopensTheReplayWindow() {
+        byte[] newKey = Hex.b("f0e0d0c0b0a090807060504030201000");
+        int tears = 0;
+        for (int n = 1; n < 500; n++) {
+            SimCard c = new SimCard();
+            c.startSession(false);
+            byte[] toCarrier2 = DownlinkTest.perform(c, 1, 7, 2);
+            c.deliver(toCarrier2).expect(0x9000);
+            c.deliver(DownlinkTest.perform(c, 2, 8, 1)).expect(0x9000);
+            assertEquals(1, c.status()[10]);
+            c.card.tearAfter(n);
+            boolean completed = true;
+            try {
+                c.put(0x02, Hex.s(newKey), 0x9000);
+            } catch (PowerLoss e) {
+                completed = false;
+                tears++;
+            }
+            c.card.tearAfter(0);
+            if (!c.card.powered()) {
+                restart(c);
+            } else {
+                c.drain(c.send(SimCard.apdu("80100000", Hex.b(SimCard.PROFILE))));
+            }
+            c.deliver(toCarrier2).expect(0x9000);
+            assertEquals(1, c.status()[10], "an old downlink frame was accepted again (n=" + n + ")");
+            if (completed) {
+                // the largest transaction of the applet (re-keying) fits the small cards' 256-byte commit buffers
+                assertTrue(c.card.peakCommitUsed() <= 256, "commit buffer used: " + c.card.peakCommitUsed());
+                break;
+            }
+        }
+        assertTrue(tears > 5, "tears: " + tears);
+    }
+
+    /** An endpoint change is one transaction: after a tear the card holds the old or the new endpoint, whole. */
+    @Test
+    void aTornEndpointChangeLeavesTheOldOrTheNewEndpoint() {
+        String old = "210A000001" + "000000000000000000000000" + "1388";
+        String fresh = "210A000002" + "000000000000000000000000" + "1389";
+        int tears = 0;
+        for (int n = 1; n < 200; n++) {
+            SimCard c = new SimCard();
+            c.personalise(false);
+            c.card.tearAfter(n);
+            boolean completed = true;
+            try {
+                c.put(0x03, "210A0000021389", 0x9000);
+            } catch (PowerLoss e) {
+                completed = false;
+                tears++;
+            }
+            c.card.tearAfter(0);
+            if (!c.card.powered()) {
+                c.card.powerOn();
+            }
+            c.select();
+            String now = Hex.s(java.util.Arrays.copyOfRange(c.status(), 39, 58));
+            assertTrue(now.equalsIgnoreCase(old) || now.equalsIgnoreCase(fresh), "endpoint after a tear at write " + n + ": " + now);
+            if (completed) {
+                assertTrue(now.equalsIgnoreCase(fresh));
+                break;
+            }
+        }
+        assertTrue(tears > 2, "tears: " + tears);
+    }
+
     private static void restart(SimCard c) {
         c.card.powerOn();
         c.terminalReset();
