@@ -81,16 +81,7 @@ class T0TransportTest {
         try (ServerSocket vpcd = new ServerSocket(0)) {
             vpcd.setSoTimeout(20000);
             CardHost host = new CardHost("127.0.0.1", vpcd.getLocalPort(), dir.resolve("card.bin"), false, o);
-            host.start(null);
-            Thread t = new Thread(() -> {
-                try {
-                    host.serve();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            Thread t = CardHostTest.serve(host);
             try (Socket s = vpcd.accept()) {
                 DataInputStream in = new DataInputStream(s.getInputStream());
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
