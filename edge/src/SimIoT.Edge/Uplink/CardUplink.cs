@@ -25,6 +25,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private readonly FrameQueue _queue;
     private readonly IModemControl _modem;
     private readonly UplinkOptions _options;
+    private readonly ToolkitTerminalOptions _terminalOptions;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
@@ -43,10 +44,11 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _queue = queue;
         _modem = modem;
         _options = edge.Value.Uplink;
+        _terminalOptions = edge.Value.Terminal;
         _time = time;
         _loggers = loggers;
         _log = loggers.CreateLogger<CardUplink>();
-        _backoff = TimeSpan.FromSeconds(_options.RecoveryInitialSeconds);
+        _backoff = _options.RecoveryInitial;
         _lastUplink = time.GetTimestamp();
     }
 
@@ -85,14 +87,34 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         }
     }
 
+    /// <summary>The session (terminal and card-owner thread) ends when <see cref="ExecuteAsync"/> does, awaited, not here.</summary>
     public override void Dispose()
     {
-        _terminal?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _sessionGate.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _sessionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await EndSessionAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sessionGate.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         do
@@ -101,7 +123,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             {
                 // A session is kept even without readings, so commands from the cloud get through.
                 await WithSessionAsync(_ => Task.FromResult(0), stoppingToken).ConfigureAwait(false);
-                if (_time.GetElapsedTime(_lastUplink) >= TimeSpan.FromSeconds(_options.KeepaliveSeconds))
+                if (_time.GetElapsedTime(_lastUplink) >= _options.Keepalive)
                     await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
                 await ReplayAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -123,14 +145,14 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             await _sessionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (_sim is null || _channel.Session != _cardSession) await StartSessionAsync(cancellationToken).ConfigureAwait(false);
+                if (_sim is null || _terminal?.CardSession != _cardSession) await StartSessionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await work(_sim!).ConfigureAwait(false);
-                _backoff = TimeSpan.FromSeconds(_options.RecoveryInitialSeconds);
+                _backoff = _options.RecoveryInitial;
                 return result;
             }
             catch (Exception e) when (e is CardRemovedException or SimCardException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                _log.LogWarning("Card unavailable ({Reason}); retrying in {Delay} s", e.Message, _backoff.TotalSeconds);
+                _log.LogWarning("Card unavailable ({Reason}); retrying in {Delay}", e.Message, _backoff);
                 await EndSessionAsync().ConfigureAwait(false);
             }
             finally
@@ -138,14 +160,14 @@ public sealed class CardUplink : BackgroundService, IReadingSink
                 _sessionGate.Release();
             }
             await Task.Delay(_backoff, _time, cancellationToken).ConfigureAwait(false);
-            _backoff = TimeSpan.FromSeconds(Math.Min(_options.RecoveryMaxSeconds, _backoff.TotalSeconds * 2));
+            _backoff = TimeSpan.FromTicks(Math.Min(_options.RecoveryMax.Ticks, _backoff.Ticks * 2));
         }
     }
 
     private async Task StartSessionAsync(CancellationToken cancellationToken)
     {
         await EndSessionAsync().ConfigureAwait(false);
-        var terminal = new ToolkitTerminal(_channel, _modem, new ToolkitTerminalOptions(), _time, _loggers.CreateLogger<ToolkitTerminal>());
+        var terminal = new ToolkitTerminal(_channel, _modem, _terminalOptions, _time, _loggers.CreateLogger<ToolkitTerminal>());
         terminal.DatagramSent += OnFrameSent;
         terminal.SendNow = SendNow;
         terminal.DownlinkDelivered += OnDownlinkDeliveredAsync;
@@ -153,7 +175,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _terminal = terminal;
         _sim = sim;
         await sim.StartSessionAsync(cancellationToken).ConfigureAwait(false);
-        _cardSession = _channel.Session;
+        _cardSession = terminal.CardSession;
         var status = await sim.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         if (!status.IsLocked || !status.IsPersonalised)
             throw new SimCardException("the card is not personalised and locked (run simiot-edge provision)", 0x6985);
@@ -193,7 +215,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
 
     private bool HasBacklog(uint except)
     {
-        var after = TimeSpan.FromSeconds(_options.ReplayAfterSeconds);
+        var after = _options.ReplayAfter;
         foreach (var frame in _queue.Peek(ReplayRound + 1))
         {
             if (frame.Sequence == except) continue;
@@ -224,7 +246,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     // last or a second passed: a lost frame is sent again while it is still inside the window.
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
-        var after = TimeSpan.FromSeconds(_options.ReplayAfterSeconds);
+        var after = _options.ReplayAfter;
         for (int round = 0; round < _options.ReplayRoundsPerTick; round++)
         {
             if (_terminal?.Channel is not { } channel) return;
