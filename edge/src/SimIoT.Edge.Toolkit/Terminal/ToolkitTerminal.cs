@@ -49,7 +49,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     public int CardThreadId => _card.ThreadId;
 
     /// <summary>The open BIP channel, if the card has opened one.</summary>
-    public UdpBearerChannel? Channel => _channel;
+    public UdpBearerChannel? Channel => Volatile.Read(ref _channel);
 
     /// <summary>
     /// Raised after the card has been told of a datagram and has read it: the moment to ask
@@ -228,7 +228,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private async Task<byte[]> CloseChannelAsync(ProactiveCommand command)
     {
         if (ChannelFor(command) is not { } channel) return TerminalResponse.BipError(command, BipErrorCause.ChannelIdentifierNotValid);
-        _channel = null;
+        Volatile.Write(ref _channel, null);
         await channel.DisposeAsync().ConfigureAwait(false);
         _log.LogInformation("Channel {Id} closed", channel.Id);
         return TerminalResponse.Simple(command, GeneralResult.Success);

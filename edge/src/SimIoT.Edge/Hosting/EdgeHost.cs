@@ -61,6 +61,9 @@ public static class EdgeHost
             ModemOptions.At => ActivatorUtilities.CreateInstance<AtModemControl>(sp),
             var other => throw new InvalidOperationException($"Edge:Modem:Kind '{other}' is not known (valid: {ModemOptions.Simulated}, {ModemOptions.At})"),
         });
+        // One Edge section, bound once: the uplink library gets its parts of it.
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Uplink));
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Terminal));
         services.AddSingleton<CardUplink>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<CardUplink>());
         services.AddHostedService(sp => sp.GetRequiredService<CardUplink>());

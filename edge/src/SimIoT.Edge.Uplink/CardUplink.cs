@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SimIoT.Edge.Card;
-using SimIoT.Edge.Hosting;
 using SimIoT.Edge.Queue;
 using SimIoT.Edge.Readings;
 using SimIoT.Edge.Sim;
@@ -38,13 +37,13 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private long _lastUplink;
     private TimeSpan _backoff;
 
-    public CardUplink(ICardChannel channel, FrameQueue queue, IModemControl modem, IOptions<EdgeOptions> edge, TimeProvider time, ILoggerFactory loggers)
+    public CardUplink(ICardChannel channel, FrameQueue queue, IModemControl modem, IOptions<UplinkOptions> options, IOptions<ToolkitTerminalOptions> terminalOptions, TimeProvider time, ILoggerFactory loggers)
     {
         _channel = channel;
         _queue = queue;
         _modem = modem;
-        _options = edge.Value.Uplink;
-        _terminalOptions = edge.Value.Terminal;
+        _options = options.Value;
+        _terminalOptions = terminalOptions.Value;
         _time = time;
         _loggers = loggers;
         _log = loggers.CreateLogger<CardUplink>();
@@ -123,7 +122,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             {
                 // A session is kept even without readings, so commands from the cloud get through.
                 await WithSessionAsync(_ => Task.FromResult(0), stoppingToken).ConfigureAwait(false);
-                if (_time.GetElapsedTime(_lastUplink) >= _options.Keepalive)
+                if (_time.GetElapsedTime(Interlocked.Read(ref _lastUplink)) >= _options.Keepalive)
                     await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
                 await ReplayAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -196,7 +195,8 @@ public sealed class CardUplink : BackgroundService, IReadingSink
 
     private void OnFrameSent(ReadOnlyMemory<byte> datagram)
     {
-        _lastUplink = _time.GetTimestamp();
+        // Written on the terminal's send path, read by the keepalive loop.
+        Interlocked.Exchange(ref _lastUplink, _time.GetTimestamp());
         // Legacy (v1) cards send bare packets: no sequence, no acknowledgement, nothing to keep.
         if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return;
         if (!_queue.Enqueue(header.Sequence, datagram.Span)) _log.LogWarning("Frame {Sequence} could not be queued", header.Sequence);
