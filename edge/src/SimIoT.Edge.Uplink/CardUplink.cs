@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,15 +12,16 @@ namespace SimIoT.Edge.Uplink;
 
 /// <summary>
 /// The agent's path to the cloud through the SIM. Readings go to the card, which seals them
-/// and has the terminal send the frames; every frame is kept in the on-disk queue until the
-/// card hands back an uplink acknowledgement it verified. Unacknowledged frames are sent
-/// again, keepalives hold the NAT binding open, and a removed or reset card is waited for
-/// and its session started again without losing a reading.
+/// and has the terminal send the frames through the <see cref="StoreAndForwardBearer"/> (the
+/// on-disk queue, send order, acknowledgement and replay). This class keeps the SIM session:
+/// submitting readings, collecting the card's verified acknowledgements, keepalives that hold
+/// the NAT binding open, and a removed or reset card waited for and its session started again
+/// without losing a reading.
 /// </summary>
 public sealed class CardUplink : BackgroundService, IReadingSink
 {
     private readonly ICardChannel _channel;
-    private readonly FrameQueue _queue;
+    private readonly StoreAndForwardBearer _bearer;
     private readonly IModemControl _modem;
     private readonly UplinkOptions _options;
     private readonly ToolkitTerminalOptions _terminalOptions;
@@ -29,44 +29,35 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
-    private readonly ConcurrentDictionary<uint, long> _sentAt = new();
-    private readonly SemaphoreSlim _acked = new(0);
     private ToolkitTerminal? _terminal;
     private SimCard? _sim;
     private long _cardSession = -1;
-    private long _lastUplink;
     private TimeSpan _backoff;
 
     public CardUplink(ICardChannel channel, FrameQueue queue, IModemControl modem, IOptions<UplinkOptions> options, IOptions<ToolkitTerminalOptions> terminalOptions, TimeProvider time, ILoggerFactory loggers)
     {
         _channel = channel;
-        _queue = queue;
         _modem = modem;
         _options = options.Value;
+        _bearer = new StoreAndForwardBearer(queue, _options, time, loggers.CreateLogger<StoreAndForwardBearer>());
         _terminalOptions = terminalOptions.Value;
         _time = time;
         _loggers = loggers;
         _log = loggers.CreateLogger<CardUplink>();
         _backoff = _options.RecoveryInitial;
-        _lastUplink = time.GetTimestamp();
     }
-
-    /// <summary>Frames sent per replay round: half the cloud's window, so a lost one can still be sent again.</summary>
-    public const int ReplayRound = ReplayWindow.Size / 2;
 
     public long ReadingsSubmitted { get; private set; }
 
     public long SessionsStarted { get; private set; }
 
-    /// <summary>
-    /// Frames that fell below the cloud's replay window without an acknowledgement the agent saw.
-    /// The cloud can no longer accept them, so they leave the queue. Most were delivered: the card
-    /// keeps only its latest verified acknowledgement, and one the agent did not collect in time
-    /// may have covered them. Readings are not lost while frames go out in order (see SendNow).
-    /// </summary>
-    public long FramesUnconfirmed { get; private set; }
+    /// <summary>See <see cref="StoreAndForwardBearer.FramesUnconfirmed"/>.</summary>
+    public long FramesUnconfirmed => _bearer.FramesUnconfirmed;
 
-    public long FramesResent { get; private set; }
+    public long FramesResent => _bearer.FramesResent;
+
+    /// <summary>Frames on disk waiting for the cloud's acknowledgement.</summary>
+    public int FramesQueued => _bearer.Count;
 
     /// <summary>Takes the batch to the card; returns only when every reading is in a frame, waiting out card outages.</summary>
     public async ValueTask SubmitAsync(IReadOnlyList<Reading> batch, CancellationToken cancellationToken)
@@ -122,9 +113,9 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             {
                 // A session is kept even without readings, so commands from the cloud get through.
                 await WithSessionAsync(_ => Task.FromResult(0), stoppingToken).ConfigureAwait(false);
-                if (_time.GetElapsedTime(Interlocked.Read(ref _lastUplink)) >= _options.Keepalive)
+                if (_bearer.SinceLastUplink >= _options.Keepalive)
                     await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
-                await ReplayAsync(stoppingToken).ConfigureAwait(false);
+                await _bearer.ReplayAsync(() => _terminal?.Channel, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -167,8 +158,9 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     {
         await EndSessionAsync().ConfigureAwait(false);
         var terminal = new ToolkitTerminal(_channel, _modem, _terminalOptions, _time, _loggers.CreateLogger<ToolkitTerminal>());
-        terminal.DatagramSent += OnFrameSent;
-        terminal.SendNow = SendNow;
+        // Frames flow one way: card → terminal → bearer (queue, order, UDP); the card's verified
+        // acknowledgement comes back the same way once the terminal delivered a downlink datagram.
+        terminal.SendNow = _bearer.Offer;
         terminal.DownlinkDelivered += OnDownlinkDeliveredAsync;
         var sim = new SimCard(terminal);
         _terminal = terminal;
@@ -181,7 +173,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         if (!status.IsLegacy) await sim.ReportCarrierAsync(cancellationToken).ConfigureAwait(false);
         SessionsStarted++;
         _log.LogInformation("SIM session {Session} started: modem {Modem} on {Carrier}, {Queued} frames waiting for acknowledgement",
-            SessionsStarted, status.ModemId, status.CarrierName, _queue.Count);
+            SessionsStarted, status.ModemId, status.CarrierName, _bearer.Count);
     }
 
     private async Task EndSessionAsync()
@@ -193,83 +185,10 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         if (terminal is not null) await terminal.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void OnFrameSent(ReadOnlyMemory<byte> datagram)
-    {
-        // Written on the terminal's send path, read by the keepalive loop.
-        Interlocked.Exchange(ref _lastUplink, _time.GetTimestamp());
-        // Legacy (v1) cards send bare packets: no sequence, no acknowledgement, nothing to keep.
-        if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return;
-        if (!_queue.Enqueue(header.Sequence, datagram.Span)) _log.LogWarning("Frame {Sequence} could not be queued", header.Sequence);
-    }
-
-    // The cloud's replay window only reaches 64 frames back: if a fresh frame overtook a backlog,
-    // the backlog could never be accepted. So while older frames wait for an acknowledgement, new
-    // ones join the queue and go out in order behind them.
-    private bool SendNow(ReadOnlyMemory<byte> datagram)
-    {
-        if (SecureFrame.TryReadHeader(datagram.Span, out var header) != FrameError.None || header.Direction != FrameDirection.Uplink) return true;
-        if (HasBacklog(except: header.Sequence)) return false;
-        _sentAt[header.Sequence] = _time.GetTimestamp();
-        return true;
-    }
-
-    private bool HasBacklog(uint except)
-    {
-        var after = _options.ReplayAfter;
-        foreach (var frame in _queue.Peek(ReplayRound + 1))
-        {
-            if (frame.Sequence == except) continue;
-            if (!_sentAt.TryGetValue(frame.Sequence, out var sent) || _time.GetElapsedTime(sent) >= after) return true;
-        }
-        return false;
-    }
-
     private async Task OnDownlinkDeliveredAsync()
     {
         if (_sim is not { } sim) return;
         if (await sim.TakeUplinkAckAsync(CancellationToken.None).ConfigureAwait(false) is not { } ack) return;
-        int released = _queue.Acknowledge(ack);
-        // What lies below the cloud's window and is still unacknowledged can never be accepted now.
-        if (ack.Highest > ReplayWindow.Size)
-        {
-            foreach (var frame in _queue.Peek().Where(f => f.Sequence < ack.Highest - ReplayWindow.Size))
-            {
-                if (_queue.Remove(frame.Sequence)) FramesUnconfirmed++;
-            }
-        }
-        foreach (var seq in _sentAt.Keys.Where(s => ack.Acknowledges(s))) _sentAt.TryRemove(seq, out _);
-        _acked.Release();
-        _log.LogDebug("Uplink ack {Highest}: {Released} frames released, {Left} waiting", ack.Highest, released, _queue.Count);
-    }
-
-    // Oldest first, a round of frames at a time, the next round once the cloud acknowledged the
-    // last or a second passed: a lost frame is sent again while it is still inside the window.
-    private async Task ReplayAsync(CancellationToken cancellationToken)
-    {
-        var after = _options.ReplayAfter;
-        for (int round = 0; round < _options.ReplayRoundsPerTick; round++)
-        {
-            if (_terminal?.Channel is not { } channel) return;
-            int sent = 0;
-            foreach (var frame in _queue.Peek(ReplayRound))
-            {
-                // Held frames and frames from before a restart have no send time: they are due at once.
-                if (_sentAt.TryGetValue(frame.Sequence, out var at) && _time.GetElapsedTime(at) < after) continue;
-                try
-                {
-                    await channel.ResendAsync(frame.Frame, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ObjectDisposedException)
-                {
-                    return; // the session ended under us; the next one replays
-                }
-                _sentAt[frame.Sequence] = _time.GetTimestamp();
-                FramesResent++;
-                sent++;
-            }
-            if (sent == 0) return;
-            while (_acked.CurrentCount > 0) await _acked.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!await _acked.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false)) return;
-        }
+        _bearer.Acknowledge(ack);
     }
 }
