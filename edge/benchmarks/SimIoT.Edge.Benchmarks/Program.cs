@@ -12,6 +12,13 @@ using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
 
+// `agent`: the whole agent pipeline (./simiot edge bench); otherwise the card path alone.
+if (args is ["agent", ..])
+{
+    var root = new System.CommandLine.RootCommand("SimIoT edge benchmarks") { AgentBench.Create() };
+    return await root.Parse(args).InvokeAsync();
+}
+
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var dir = Directory.CreateTempSubdirectory("simiot-bench-").FullName;
 using var cloud = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -46,6 +53,7 @@ foreach (int batch in new[] { 1, 3, 9, 18 })
 }
 cloud.Dispose();
 Directory.Delete(dir, recursive: true);
+return 0;
 
 sealed class NoModem : IModemControl
 {

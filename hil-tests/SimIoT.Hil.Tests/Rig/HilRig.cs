@@ -199,7 +199,7 @@ public sealed class HilRig : IAsyncDisposable
             $"--Edge:Sensors:0:Bus={bus ?? 1}", $"--Edge:Sensors:0:RateHz={_options.ImuHz.ToString(CultureInfo.InvariantCulture)}",
             "--Edge:Sensors:1:Name=bme280", "--Edge:Sensors:1:Chip=bme280", "--Edge:Sensors:1:Address=118",
             $"--Edge:Sensors:1:Bus={bus ?? 1}", $"--Edge:Sensors:1:RateHz={_options.EnvironmentHz.ToString(CultureInfo.InvariantCulture)}",
-            "--Edge:Uplink:RecoveryMaxSeconds=1", "--Edge:Uplink:ReplayAfterSeconds=2",
+            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:02",
             "--Logging:LogLevel:Default=Warning",
         };
         if (RigMode.HardwareCard) args.AddRange(["--Edge:Card:Transport=pcsc", $"--Edge:Card:Reader={RigMode.Reader}"]);

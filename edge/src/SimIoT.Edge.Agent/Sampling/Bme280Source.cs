@@ -9,14 +9,14 @@ namespace SimIoT.Edge.Sampling;
 /// A BME280 as the SimIoT <c>temp</c> device (centi-°C). Pressure (Pa) and humidity (%RH × 100)
 /// have no device id in the default catalog; they become readings only when ids are given.
 /// </summary>
-public sealed class Bme280Source(string name, Func<I2cDevice> openDevice, Bme280Settings? settings = null, uint? pressureDeviceId = null, uint? humidityDeviceId = null)
-    : I2cSensorSource<Bme280>(name, openDevice)
+public sealed class Bme280Source(string name, Func<I2cDevice> openDevice, Bme280Settings settings, uint? pressureDeviceId = null, uint? humidityDeviceId = null)
+    : I2cSensorSource<Bme280Sensor>(name, openDevice)
 {
-    protected override Bme280 CreateDriver(I2cDevice device) => new(device, settings);
+    protected override Bme280Sensor CreateDriver(I2cDevice device) => new(device, settings);
 
-    protected override bool HasIdentity(Bme280 driver) => driver.CheckIdentity();
+    protected override bool HasIdentity(Bme280Sensor driver) => driver.CheckIdentity();
 
-    protected override string IdentityExpected => $"chip id no longer reads 0x{Bme280.ExpectedChipId:X2}";
+    protected override string IdentityExpected => $"chip id no longer reads 0x{Bme280Sensor.ExpectedChipId:X2}";
 
     public override IReadOnlyList<Reading> Sample(DateTime timestampUtc)
     {

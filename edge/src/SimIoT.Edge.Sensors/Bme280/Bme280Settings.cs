@@ -1,15 +1,19 @@
+using Iot.Device.Bmxx80;
+using Iot.Device.Bmxx80.FilteringMode;
+using Iot.Device.Bmxx80.PowerMode;
+
 namespace SimIoT.Edge.Sensors.Bme280;
 
 /// <summary>
-/// Configuration applied by the constructor. The defaults are the datasheet's "indoor
-/// navigation" profile (section 3.5.3) loosened to x1 humidity: normal mode, 0.5 ms standby.
+/// Oversampling, IIR filter, standby and mode (datasheet sections 3.4–3.6, 5.4.3–5.4.6), in the
+/// upstream driver's types. The defaults are the datasheet's "indoor navigation" profile (table 7).
 /// </summary>
 public sealed record Bme280Settings
 {
-    public Oversampling Temperature { get; init; } = Oversampling.X2;
-    public Oversampling Pressure { get; init; } = Oversampling.X16;
-    public Oversampling Humidity { get; init; } = Oversampling.X1;
-    public FilterCoefficient Filter { get; init; } = FilterCoefficient.X16;
+    public Sampling Temperature { get; init; } = Sampling.LowPower;
+    public Sampling Pressure { get; init; } = Sampling.UltraHighResolution;
+    public Sampling Humidity { get; init; } = Sampling.UltraLowPower;
+    public Bmx280FilteringMode Filter { get; init; } = Bmx280FilteringMode.X16;
     public StandbyTime Standby { get; init; } = StandbyTime.Ms0_5;
-    public Bme280Mode Mode { get; init; } = Bme280Mode.Normal;
+    public Bmx280PowerMode Mode { get; init; } = Bmx280PowerMode.Normal;
 }

@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using SimIoT.Edge.Sensors.Bme280;
+using Iot.Device.Bmxx80.PowerMode;
 
 namespace SimIoT.Edge.Sensors.Emulation;
 
@@ -17,12 +17,15 @@ public sealed class Bme280Emulator : RegisterMapDevice
         36477, -10685, 3024, 2855, 140, -7, 15500, -14600, 6000,
         75, 362, 0, 313, 50, 30);
 
+    /// <summary>chip_id, datasheet section 5.4.1.</summary>
+    public const byte ChipId = 0x60;
+
     private readonly Bme280Calibration _calibration;
     private readonly DateTimeOffset _epoch;
-    private byte _pendingCtrlHum;
+    private byte _latchedCtrlHum;
     private (int T, int P, int H)? _fixedRaw;
 
-    public Bme280Emulator(int busId = 1, byte address = Bme280.Bme280.DefaultI2cAddress, TimeProvider? timeProvider = null, Bme280Calibration? calibration = null)
+    public Bme280Emulator(int busId = 1, byte address = 0x76, TimeProvider? timeProvider = null, Bme280Calibration? calibration = null)
         : base(new I2cConnectionSettings(busId, address), timeProvider)
     {
         _calibration = calibration ?? DatasheetCalibration;
@@ -40,18 +43,21 @@ public sealed class Bme280Emulator : RegisterMapDevice
     /// <summary>Fixes the ADC outputs (20-bit T and P, 16-bit H), e.g. to the datasheet's worked example.</summary>
     public void SetRawAdc(int adcT, int adcP, int adcH) => _fixedRaw = (adcT, adcP, adcH);
 
-    public Bme280Mode Mode => (Registers[0xF4] & 0x03) switch { 0 => Bme280Mode.Sleep, 3 => Bme280Mode.Normal, _ => Bme280Mode.Forced };
+    public Bmx280PowerMode Mode => (Registers[0xF4] & 0x03) switch { 0 => Bmx280PowerMode.Sleep, 3 => Bmx280PowerMode.Normal, _ => Bmx280PowerMode.Forced };
+
+    /// <summary>The humidity oversampling in force: ctrl_hum as latched by the last ctrl_meas write.</summary>
+    public byte EffectiveCtrlHum => _latchedCtrlHum;
 
     protected override void PowerOnReset()
     {
         Array.Clear(Registers);
-        Registers[0xD0] = Bme280.Bme280.ExpectedChipId;
+        Registers[0xD0] = ChipId;
         _calibration.WriteTo(Registers.AsSpan(0x88, 26), Registers.AsSpan(0xE1, 7));
         // Data registers reset to 0x80 0x00 0x00 (P, T) and 0x80 0x00 (H), datasheet table 18.
         Registers[0xF7] = 0x80;
         Registers[0xFA] = 0x80;
         Registers[0xFD] = 0x80;
-        _pendingCtrlHum = 0;
+        _latchedCtrlHum = 0;
     }
 
     protected override byte ReadRegister(byte register) =>
@@ -71,13 +77,6 @@ public sealed class Bme280Emulator : RegisterMapDevice
             }
 
             if (!IsWritable(register)) continue;
-            if (register == 0xF2)
-            {
-                // ctrl_hum is latched only by the next ctrl_meas write (section 5.4.3).
-                _pendingCtrlHum = (byte)(payload[i] & 0x07);
-                continue;
-            }
-
             Registers[register] = payload[i];
             OnWrite(register, payload[i]);
         }
@@ -96,8 +95,9 @@ public sealed class Bme280Emulator : RegisterMapDevice
         if (register == 0xE0) Registers[0xE0] = 0;
         if (register == 0xF4)
         {
-            Registers[0xF2] = _pendingCtrlHum;
-            if (Mode == Bme280Mode.Forced)
+            // ctrl_hum reads back what was written but takes effect only now (section 5.4.3).
+            _latchedCtrlHum = (byte)(Registers[0xF2] & 0x07);
+            if (Mode == Bmx280PowerMode.Forced)
             {
                 Measure();
                 Registers[0xF4] &= 0xFC; // back to sleep after the forced measurement (section 3.3.3)
@@ -107,12 +107,12 @@ public sealed class Bme280Emulator : RegisterMapDevice
 
     protected override void OnRead(byte register, int count)
     {
-        if (Mode == Bme280Mode.Normal && register + count > 0xF7 && register <= 0xFE) Measure();
+        if (Mode == Bmx280PowerMode.Normal && register + count > 0xF7 && register <= 0xFE) Measure();
     }
 
     private void Measure()
     {
-        int osrsT = Registers[0xF4] >> 5, osrsP = (Registers[0xF4] >> 2) & 0x07, osrsH = Registers[0xF2] & 0x07;
+        int osrsT = Registers[0xF4] >> 5, osrsP = (Registers[0xF4] >> 2) & 0x07, osrsH = _latchedCtrlHum;
         (int adcT, int adcP, int adcH) = _fixedRaw ?? Invert(Climate((Time.GetUtcNow() - _epoch).TotalSeconds));
         int t = osrsT == 0 ? 0x80000 : adcT, p = osrsP == 0 ? 0x80000 : adcP, h = osrsH == 0 ? 0x8000 : adcH;
         Registers[0xF7] = (byte)(p >> 12);

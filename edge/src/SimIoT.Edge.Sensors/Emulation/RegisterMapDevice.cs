@@ -68,7 +68,11 @@ public abstract class RegisterMapDevice : I2cDevice
         {
             Check();
             OnRead(_pointer, buffer.Length);
-            for (int i = 0; i < buffer.Length; i++) buffer[i] = ReadRegister(_pointer++);
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                buffer[i] = ReadRegister(_pointer);
+                _pointer = NextReadRegister(_pointer);
+            }
         }
     }
 
@@ -110,6 +114,9 @@ public abstract class RegisterMapDevice : I2cDevice
 
     /// <summary>What a read of one register returns; the identity register is overridden under <see cref="I2cFault.WrongId"/>.</summary>
     protected virtual byte ReadRegister(byte register) => Registers[register];
+
+    /// <summary>Where a burst read goes on after <paramref name="register"/>: the next one, except at a FIFO port.</summary>
+    protected virtual byte NextReadRegister(byte register) => (byte)(register + 1);
 
     /// <summary>
     /// Most chips auto-increment on writes; the BME280 takes register/data pairs instead.

@@ -1,3 +1,5 @@
+using Iot.Device.Imu;
+
 namespace SimIoT.Edge.Sensors.Mpu6050;
 
 /// <summary>

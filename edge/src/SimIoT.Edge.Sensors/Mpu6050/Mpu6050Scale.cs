@@ -1,3 +1,5 @@
+using Iot.Device.Imu;
+
 namespace SimIoT.Edge.Sensors.Mpu6050;
 
 /// <summary>
@@ -13,10 +15,10 @@ public static class Mpu6050Scale
     /// <summary>LSB per degree/s times ten (131, 65.5, 32.8, 16.4 LSB/(°/s)), kept integral.</summary>
     public static int GyroscopeLsbPerTenDps(GyroscopeRange range) => range switch
     {
-        GyroscopeRange.PlusMinus250Dps => 1310,
-        GyroscopeRange.PlusMinus500Dps => 655,
-        GyroscopeRange.PlusMinus1000Dps => 328,
-        GyroscopeRange.PlusMinus2000Dps => 164,
+        GyroscopeRange.Range0250Dps => 1310,
+        GyroscopeRange.Range0500Dps => 655,
+        GyroscopeRange.Range1000Dps => 328,
+        GyroscopeRange.Range2000Dps => 164,
         _ => throw new ArgumentOutOfRangeException(nameof(range)),
     };
 

@@ -20,7 +20,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private const int MaxReceiveChunk = 237;
     private const int ChannelId = 1;
 
-    private readonly ICardChannel _card;
+    private readonly CardOwner _card;
     private readonly IModemControl _modem;
     private readonly ToolkitTerminalOptions _options;
     private readonly TimeProvider _time;
@@ -30,10 +30,11 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private readonly HashSet<byte> _events = [];
     private UdpBearerChannel? _channel;
     private int _disposed;
+    private int _backgroundFailures;
 
     public ToolkitTerminal(ICardChannel card, IModemControl modem, ToolkitTerminalOptions options, TimeProvider time, ILogger<ToolkitTerminal> log)
     {
-        _card = card;
+        _card = new CardOwner(card ?? throw new ArgumentNullException(nameof(card)), "card owner (toolkit terminal)");
         _modem = modem;
         _options = options;
         _time = time;
@@ -41,8 +42,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         _timers = new CardTimers(time, (id, value) => Background(() => EnvelopeAsync(Envelopes.TimerExpired(id, value), CancellationToken.None), $"timer {id} expiry"));
     }
 
+    /// <summary>The card's session as of the last APDU (see <see cref="ICardChannel.Session"/>), read without touching the card.</summary>
+    public long CardSession => _card.Session;
+
+    /// <summary>The thread that alone talks to the card for this terminal.</summary>
+    public int CardThreadId => _card.ThreadId;
+
     /// <summary>The open BIP channel, if the card has opened one.</summary>
-    public UdpBearerChannel? Channel => _channel;
+    public UdpBearerChannel? Channel => Volatile.Read(ref _channel);
 
     /// <summary>
     /// Raised after the card has been told of a datagram and has read it: the moment to ask
@@ -60,7 +67,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     public Func<ReadOnlyMemory<byte>, bool>? SendNow { get; set; }
 
     /// <summary>Failures of background work (envelopes after a datagram or a timer), for health reporting.</summary>
-    public int BackgroundFailures { get; private set; }
+    public int BackgroundFailures => Volatile.Read(ref _backgroundFailures);
 
     /// <summary>
     /// Sends a command to the card and carries out every proactive command it raises
@@ -71,7 +78,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var response = Transmit(command.Span);
+            var response = await TransmitAsync(command).ConfigureAwait(false);
             await DrainProactiveCommandsAsync(response, cancellationToken).ConfigureAwait(false);
             return response;
         }
@@ -101,10 +108,13 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _timers.Dispose();
         if (Interlocked.Exchange(ref _channel, null) is { } channel) await channel.DisposeAsync().ConfigureAwait(false);
+        await _card.DisposeAsync().ConfigureAwait(false);
     }
 
-    // PC/SC transmits block; the agent has one card and this is the only thread talking to it.
-    private ResponseApdu Transmit(ReadOnlySpan<byte> apdu) => ResponseApdu.Parse(_card.Transmit(apdu));
+    // The card owner's thread does the blocking transmit. Not cancellable: a proactive session left
+    // between FETCH and TERMINAL RESPONSE would leave the card waiting.
+    private async Task<ResponseApdu> TransmitAsync(ReadOnlyMemory<byte> apdu) =>
+        ResponseApdu.Parse(await _card.TransmitAsync(apdu, CancellationToken.None).ConfigureAwait(false));
 
     private async Task DrainProactiveCommandsAsync(ResponseApdu response, CancellationToken cancellationToken)
     {
@@ -115,14 +125,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
                 _log.LogError("Card raised more than {Max} proactive commands in a row; stopping to fetch", _options.MaxProactiveChain);
                 return;
             }
-            var fetched = Transmit(ToolkitApdu.Fetch(response.Sw2));
+            var fetched = await TransmitAsync(ToolkitApdu.Fetch(response.Sw2)).ConfigureAwait(false);
             if (fetched.StatusWord != 0x9000)
             {
                 _log.LogWarning("FETCH answered {StatusWord:X4}", fetched.StatusWord);
                 return;
             }
             var terminalResponse = await ExecuteAsync(fetched.Data, cancellationToken).ConfigureAwait(false);
-            response = Transmit(ToolkitApdu.TerminalResponse(terminalResponse));
+            response = await TransmitAsync(ToolkitApdu.TerminalResponse(terminalResponse)).ConfigureAwait(false);
         }
     }
 
@@ -218,7 +228,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     private async Task<byte[]> CloseChannelAsync(ProactiveCommand command)
     {
         if (ChannelFor(command) is not { } channel) return TerminalResponse.BipError(command, BipErrorCause.ChannelIdentifierNotValid);
-        _channel = null;
+        Volatile.Write(ref _channel, null);
         await channel.DisposeAsync().ConfigureAwait(false);
         _log.LogInformation("Channel {Id} closed", channel.Id);
         return TerminalResponse.Simple(command, GeneralResult.Success);
@@ -274,10 +284,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
 
     private byte[] SetUpEventList(ProactiveCommand command)
     {
-        _events.Clear();
-        if (command.Find(ToolkitTag.EventList) is { } list)
+        // Read on the UDP receive thread (OnDatagram), written here: under a lock.
+        lock (_events)
         {
-            foreach (var e in list.Span) _events.Add(e);
+            _events.Clear();
+            if (command.Find(ToolkitTag.EventList) is { } list)
+            {
+                foreach (var e in list.Span) _events.Add(e);
+            }
         }
         return TerminalResponse.Simple(command, GeneralResult.Success);
     }
@@ -293,7 +307,11 @@ public sealed class ToolkitTerminal : IAsyncDisposable
 
     private void OnDatagram(UdpBearerChannel channel)
     {
-        if (!_events.Contains(Envelopes.EventDataAvailable)) return;
+        lock (_events)
+        {
+            if (!_events.Contains(Envelopes.EventDataAvailable)) return;
+        }
+
         Background(async () =>
         {
             await EnvelopeAsync(Envelopes.DataAvailable(channel.Id, channel.Available), CancellationToken.None).ConfigureAwait(false);
@@ -307,9 +325,14 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         {
             await work().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not ObjectDisposedException)
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) == 1)
         {
-            BackgroundFailures++;
+            // The session ended while this was on its way: the next session starts afresh.
+            _log.LogDebug("The {What} was dropped: the terminal closed", what);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _backgroundFailures);
             _log.LogWarning(ex, "Sending the {What} to the card failed", what);
         }
     });

@@ -25,21 +25,21 @@ internal static class SensorsCommand
             bool emulated = parse.GetValue(emulate);
             output.WriteLine(emulated ? $"I2C bus {busId} (emulated)" : $"I2C bus {busId} (/dev/i2c-{busId})");
             int found = 0;
-            foreach (byte address in (byte[])[Mpu6050.DefaultI2cAddress, Mpu6050.SecondaryI2cAddress])
+            foreach (byte address in (byte[])[Mpu6050Sensor.DefaultI2cAddress, Mpu6050Sensor.SecondaryI2cAddress])
             {
                 found += Probe(output, address, "MPU-6050", emulated, busId, device =>
                 {
-                    using var mpu = new Mpu6050(device);
+                    using var mpu = new Mpu6050Sensor(device, new Mpu6050Settings { SampleRateHz = 10 });
                     var s = mpu.Read();
                     return $"imu [{string.Join(", ", s.AccelerationMilliG())}] milli-g, gyro [{string.Join(", ", s.AngularRateMilliDps())}] milli-°/s, die {s.TemperatureCentiCelsius / 100.0:0.00} °C";
                 });
             }
 
-            foreach (byte address in (byte[])[Bme280.DefaultI2cAddress, Bme280.SecondaryI2cAddress])
+            foreach (byte address in (byte[])[Bme280Sensor.DefaultI2cAddress, Bme280Sensor.SecondaryI2cAddress])
             {
                 found += Probe(output, address, "BME280", emulated, busId, device =>
                 {
-                    using var bme = new Bme280(device);
+                    using var bme = new Bme280Sensor(device, new Bme280Settings());
                     var s = bme.Read();
                     return $"temp {s.TemperatureCelsius:0.00} °C, pressure {s.PressurePa / 100:0.00} hPa, humidity {s.HumidityPercent:0.0} %";
                 });
@@ -80,8 +80,8 @@ internal static class SensorsCommand
     /// <summary>The emulated bus holds one of each chip at its default address.</summary>
     private static RegisterMapDevice? Emulated(byte address, int busId) => address switch
     {
-        Mpu6050.DefaultI2cAddress => new Mpu6050Emulator(busId, address),
-        Bme280.DefaultI2cAddress => new Bme280Emulator(busId, address),
+        Mpu6050Sensor.DefaultI2cAddress => new Mpu6050Emulator(busId, address),
+        Bme280Sensor.DefaultI2cAddress => new Bme280Emulator(busId, address),
         _ => null,
     };
 }

@@ -32,7 +32,9 @@ public static class EdgeHost
     public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EdgeOptions>(configuration.GetSection(EdgeOptions.Section));
-        var card = configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.Card ?? new CardOptions();
+        // Bound the same way as IOptions<EdgeOptions>: an absent section means the defaults.
+        var card = new EdgeOptions().Card;
+        configuration.GetSection($"{EdgeOptions.Section}:Card").Bind(card);
         // A sink registered before (a test, a custom build) wins; otherwise the card is the sink.
         bool sinkPlugged = services.Any(d => d.ServiceType == typeof(IReadingSink));
         if (!sinkPlugged && !string.Equals(card.Transport, "none", StringComparison.OrdinalIgnoreCase))
@@ -52,13 +54,16 @@ public static class EdgeHost
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CardTransports.OpenChannel(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Card, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => FrameQueue.Open(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.QueueDirectory, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FrameQueue>()));
+        services.AddSingleton(sp => FrameQueue.Open(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.QueueDirectory, sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Queue, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FrameQueue>()));
         services.AddSingleton<IModemControl>(sp => sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Modem.Kind.ToLowerInvariant() switch
         {
             ModemOptions.Simulated => ActivatorUtilities.CreateInstance<SimulatedModemControl>(sp),
             ModemOptions.At => ActivatorUtilities.CreateInstance<AtModemControl>(sp),
             var other => throw new InvalidOperationException($"Edge:Modem:Kind '{other}' is not known (valid: {ModemOptions.Simulated}, {ModemOptions.At})"),
         });
+        // One Edge section, bound once: the uplink library gets its parts of it.
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Uplink));
+        services.AddSingleton(sp => Options.Create(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.Terminal));
         services.AddSingleton<CardUplink>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<CardUplink>());
         services.AddHostedService(sp => sp.GetRequiredService<CardUplink>());

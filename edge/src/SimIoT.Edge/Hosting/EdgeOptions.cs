@@ -1,5 +1,8 @@
 using SimIoT.Edge.Modem;
 using SimIoT.Edge.Mqtt;
+using SimIoT.Edge.Queue;
+using SimIoT.Edge.Sampling;
+using SimIoT.Edge.Toolkit.Terminal;
 using SimIoT.Edge.Uplink;
 
 namespace SimIoT.Edge.Hosting;
@@ -22,7 +25,7 @@ public sealed class EdgeOptions
     /// <summary>Capacity of the reading stream between sources and sink (oldest dropped beyond).</summary>
     public int ReadingBuffer { get; set; } = 10_000;
 
-    public SchedulerSettings Scheduler { get; set; } = new();
+    public SchedulerOptions Scheduler { get; set; } = new();
 
     /// <summary>Folder of the store-and-forward queue (used by the card terminal).</summary>
     public string QueueDirectory { get; set; } = "/var/lib/simiot-edge/queue";
@@ -30,6 +33,12 @@ public sealed class EdgeOptions
     public CardOptions Card { get; set; } = new();
 
     public UplinkOptions Uplink { get; set; } = new();
+
+    /// <summary>The SIM terminal: BIP buffer, proactive chain limit, busy retry delay.</summary>
+    public ToolkitTerminalOptions Terminal { get; set; } = new();
+
+    /// <summary>The on-disk frame queue: limits, segment size, fsync policy.</summary>
+    public FrameQueueOptions Queue { get; set; } = new();
 
     public ModemOptions Modem { get; set; } = new();
 }

@@ -21,13 +21,7 @@ public sealed class SamplingService(IOptions<EdgeOptions> options, ReadingChanne
             return Task.CompletedTask;
         }
 
-        var schedulerOptions = new SchedulerOptions
-        {
-            InitialBackoff = TimeSpan.FromSeconds(o.Scheduler.InitialBackoffSeconds),
-            MaxBackoff = TimeSpan.FromSeconds(o.Scheduler.MaxBackoffSeconds),
-            IdentityCheckEvery = o.Scheduler.IdentityCheckEvery,
-        };
-        Scheduler = new SensorScheduler(SensorSources.Create(sensors, o.Emulate, time), readings.Writer, time, schedulerOptions, logger);
+        Scheduler = new SensorScheduler(SensorSources.Create(sensors, o.Emulate, time), readings.Writer, time, o.Scheduler, logger);
         return Scheduler.RunAsync(stoppingToken);
     }
 }

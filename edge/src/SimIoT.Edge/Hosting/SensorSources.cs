@@ -1,5 +1,6 @@
 using System.Device.I2c;
 using SimIoT.Edge.Sampling;
+using Iot.Device.Imu;
 using SimIoT.Edge.Sensors.Bme280;
 using SimIoT.Edge.Sensors.Emulation;
 using SimIoT.Edge.Sensors.Mpu6050;
@@ -23,13 +24,19 @@ public static class SensorSources
         {
             string chip = s.Chip.ToLowerInvariant();
             string name = string.IsNullOrEmpty(s.Name) ? chip : s.Name;
-            ISensorSource source = chip switch
+            switch (chip)
             {
-                "mpu6050" => CreateMpu(s, name, emulate, time),
-                "bme280" => CreateBme(s, name, emulate, time),
-                _ => throw new InvalidOperationException($"sensor '{name}': unknown chip '{s.Chip}' (mpu6050 or bme280)"),
-            };
-            list.Add((source, s.RateHz));
+                case "mpu6050":
+                    // With the FIFO the scheduler drains bursts of samples instead of reading each one.
+                    var mpu = CreateMpu(s, name, emulate, time);
+                    list.Add((mpu, mpu.PollRateHz));
+                    break;
+                case "bme280":
+                    list.Add((CreateBme(s, name, emulate, time), s.RateHz));
+                    break;
+                default:
+                    throw new InvalidOperationException($"sensor '{name}': unknown chip '{s.Chip}' (mpu6050 or bme280)");
+            }
         }
 
         return list;
@@ -37,31 +44,30 @@ public static class SensorSources
 
     public static AccelerometerRange ParseAccelerometerRange(int g) => g switch
     {
-        2 => AccelerometerRange.PlusMinus2G,
-        4 => AccelerometerRange.PlusMinus4G,
-        8 => AccelerometerRange.PlusMinus8G,
-        16 => AccelerometerRange.PlusMinus16G,
+        2 => AccelerometerRange.Range02G,
+        4 => AccelerometerRange.Range04G,
+        8 => AccelerometerRange.Range08G,
+        16 => AccelerometerRange.Range16G,
         _ => throw new InvalidOperationException($"accelerometer range {g} g: use 2, 4, 8 or 16"),
     };
 
     public static GyroscopeRange ParseGyroscopeRange(int dps) => dps switch
     {
-        250 => GyroscopeRange.PlusMinus250Dps,
-        500 => GyroscopeRange.PlusMinus500Dps,
-        1000 => GyroscopeRange.PlusMinus1000Dps,
-        2000 => GyroscopeRange.PlusMinus2000Dps,
+        250 => GyroscopeRange.Range0250Dps,
+        500 => GyroscopeRange.Range0500Dps,
+        1000 => GyroscopeRange.Range1000Dps,
+        2000 => GyroscopeRange.Range2000Dps,
         _ => throw new InvalidOperationException($"gyroscope range {dps} °/s: use 250, 500, 1000 or 2000"),
     };
 
     private static Mpu6050Source CreateMpu(SensorOptions s, string name, bool emulate, TimeProvider time)
     {
-        byte address = s.Address == 0 ? Mpu6050.DefaultI2cAddress : (byte)s.Address;
+        byte address = s.Address == 0 ? Mpu6050Sensor.DefaultI2cAddress : (byte)s.Address;
         var settings = new Mpu6050Settings
         {
             AccelerometerRange = ParseAccelerometerRange(s.AccelerometerRangeG),
             GyroscopeRange = ParseGyroscopeRange(s.GyroscopeRangeDps),
-            // Output rate 1 kHz / (1 + divider): at least the sampling rate, so each read is a fresh sample.
-            SampleRateDivider = (byte)Math.Clamp(Math.Floor(1000 / Math.Max(s.RateHz, 1)) - 1, 0, 255),
+            SampleRateHz = s.RateHz,
         };
         if (!emulate) return new Mpu6050Source(name, () => I2cDevice.Create(new I2cConnectionSettings(s.Bus, address)), settings);
         var chip = new Mpu6050Emulator(s.Bus, address, time);
@@ -70,9 +76,10 @@ public static class SensorSources
 
     private static Bme280Source CreateBme(SensorOptions s, string name, bool emulate, TimeProvider time)
     {
-        byte address = s.Address == 0 ? Bme280.DefaultI2cAddress : (byte)s.Address;
-        if (!emulate) return new Bme280Source(name, () => I2cDevice.Create(new I2cConnectionSettings(s.Bus, address)));
+        byte address = s.Address == 0 ? Bme280Sensor.DefaultI2cAddress : (byte)s.Address;
+        var settings = new Bme280Settings();
+        if (!emulate) return new Bme280Source(name, () => I2cDevice.Create(new I2cConnectionSettings(s.Bus, address)), settings);
         var chip = new Bme280Emulator(s.Bus, address, time);
-        return new Bme280Source(name, () => chip);
+        return new Bme280Source(name, () => chip, settings);
     }
 }

@@ -20,7 +20,7 @@ public sealed class RealHardwareTests
     [HardwareFact("SIMIOT_I2C_BUS")]
     public void Mpu6050_at_rest_measures_one_g_and_little_rotation()
     {
-        using var mpu = new Mpu6050(I2cDevice.Create(new I2cConnectionSettings(Bus, Mpu6050.DefaultI2cAddress)), ownsDevice: true);
+        using var mpu = new Mpu6050Sensor(I2cDevice.Create(new I2cConnectionSettings(Bus, Mpu6050Sensor.DefaultI2cAddress)), new Mpu6050Settings { SampleRateHz = 10 });
         Thread.Sleep(100); // gyro start-up, 30 ms (PS table 6.1), and a few samples at 100 Hz
         var s = mpu.Read();
         int[] a = s.AccelerationMilliG();
@@ -31,9 +31,19 @@ public sealed class RealHardwareTests
     }
 
     [HardwareFact("SIMIOT_I2C_BUS")]
+    public void Mpu6050_FIFO_at_100_Hz_fills_with_samples_near_one_g()
+    {
+        using var mpu = new Mpu6050Sensor(I2cDevice.Create(new I2cConnectionSettings(Bus, Mpu6050Sensor.DefaultI2cAddress)), new Mpu6050Settings { SampleRateHz = 100 });
+        Thread.Sleep(200); // about 20 samples: upstream leaves USER_CTRL.FIFO_EN off, the wrapper sets it
+        var samples = mpu.ReadFifo();
+        Assert.InRange(samples.Count, 10, 40);
+        Assert.All(samples, s => Assert.InRange(Math.Sqrt(s.AccelerationMilliG().Sum(v => (double)v * v)), 900, 1100));
+    }
+
+    [HardwareFact("SIMIOT_I2C_BUS")]
     public void Bme280_reads_a_plausible_room()
     {
-        using var bme = new Bme280(I2cDevice.Create(new I2cConnectionSettings(Bus, Bme280.DefaultI2cAddress)), ownsDevice: true);
+        using var bme = new Bme280Sensor(I2cDevice.Create(new I2cConnectionSettings(Bus, Bme280Sensor.DefaultI2cAddress)), new Bme280Settings());
         Thread.Sleep(50); // first normal-mode measurement: at most 1.25 + 2.3·(2 + 16 + 1) + 1.15 ms (section 9.1)
         var s = bme.Read();
         Assert.InRange(s.TemperatureCelsius, -10, 50);

@@ -17,6 +17,26 @@ public sealed class EdgeHostTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
     [Fact]
+    public void Every_option_binds_from_configuration_with_durations_as_TimeSpan()
+    {
+        var builder = EdgeHost.CreateBuilder(
+        [
+            "--Edge:Card:Transport=none", "--Edge:Uplink:Keepalive=00:00:07", "--Edge:Uplink:RecoveryMax=00:00:03",
+            "--Edge:Scheduler:InitialBackoff=00:00:00.250", "--Edge:Terminal:BusyRetryDelay=00:00:00.020",
+            "--Edge:Queue:MaxFrames=123", "--Edge:Queue:SyncInterval=00:00:00.050",
+        ]);
+        builder.Services.AddEdgeAgent(builder.Configuration);
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EdgeOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(7), options.Uplink.Keepalive);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Uplink.RecoveryMax);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Scheduler.InitialBackoff);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), options.Terminal.BusyRetryDelay);
+        Assert.Equal(123, options.Queue.MaxFrames);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.Queue.SyncInterval);
+    }
+
+    [Fact]
     public async Task Run_with_emulators_delivers_local_and_mqtt_readings_to_the_plugged_in_sink()
     {
         var sink = new CollectingSink();

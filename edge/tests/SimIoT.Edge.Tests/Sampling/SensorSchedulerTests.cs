@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using SimIoT.Edge.Readings;
 using SimIoT.Edge.Sampling;
+using SimIoT.Edge.Sensors.Bme280;
 using SimIoT.Edge.Sensors.Emulation;
+using SimIoT.Edge.Sensors.Mpu6050;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
 
@@ -14,6 +16,7 @@ namespace SimIoT.Edge.Tests.Sampling;
 public sealed class SensorSchedulerTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly Mpu6050Settings Polled = new() { SampleRateHz = 10 };
     private readonly FakeTimeProvider _time = new(Start);
     private readonly ReadingChannel _readings = new();
     private readonly List<Reading> _seen = [];
@@ -25,7 +28,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     {
         var mpu = new Mpu6050Emulator(timeProvider: _time);
         var bme = new Bme280Emulator(timeProvider: _time);
-        var scheduler = Start2(new Mpu6050Source("mpu", () => mpu), 10, new Bme280Source("bme", () => bme), 1);
+        var scheduler = Start2(new Mpu6050Source("mpu", () => mpu, Polled), 10, new Bme280Source("bme", () => bme, new Bme280Settings()), 1);
 
         await StepAsync(scheduler, TimeSpan.FromMilliseconds(100), 10);
 
@@ -42,10 +45,30 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_100_Hz_MPU_is_drained_from_its_FIFO_with_one_timestamp_per_sample()
+    {
+        var mpu = new Mpu6050Emulator(timeProvider: _time) { FixedAcceleration = (0, 0, 1) };
+        var source = new Mpu6050Source("mpu", () => mpu, new Mpu6050Settings { SampleRateHz = 100 });
+        Assert.Equal(10, source.PollRateHz);
+        var scheduler = Start1(source, source.PollRateHz);
+
+        await StepAsync(scheduler, TimeSpan.FromMilliseconds(100), 10);
+
+        var imu = _seen.Where(r => r.DeviceId == DeviceCatalog.Imu).ToList();
+        // The FIFO starts empty at t = 0 and gains 10 samples per 100 ms step: 100 samples in 1 s,
+        // each stamped 10 ms after the one before, the newest at the drain's own instant.
+        Assert.Equal(100, imu.Count);
+        Assert.Equal(Start.UtcDateTime.AddSeconds(1), imu[^1].TimestampUtc);
+        Assert.All(imu.Zip(imu.Skip(1)), p => Assert.Equal(TimeSpan.FromMilliseconds(10), p.Second.TimestampUtc - p.First.TimestampUtc));
+        Assert.All(imu, r => Assert.Equal([0, 0, 1000], r.Values));
+        Assert.Equal(0, mpu.FifoCount);
+    }
+
+    [Fact]
     public async Task Readings_become_seed_IoT_Data_packets()
     {
         var bme = new Bme280Emulator(timeProvider: _time) { Climate = _ => (21.5, 100000, 40) };
-        var scheduler = Start1(new Bme280Source("bme", () => bme), 1);
+        var scheduler = Start1(new Bme280Source("bme", () => bme, new Bme280Settings()), 1);
         await StepAsync(scheduler, TimeSpan.FromSeconds(1), 0);
         var packet = _seen.Single().ToPacket();
         Assert.Equal(V1PacketKind.IotData, packet.Kind);
@@ -60,7 +83,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     {
         var mpu = new Mpu6050Emulator(timeProvider: _time);
         var bme = new Bme280Emulator(timeProvider: _time);
-        var scheduler = Start2(new Mpu6050Source("mpu", () => mpu), 10, new Bme280Source("bme", () => bme), 10,
+        var scheduler = Start2(new Mpu6050Source("mpu", () => mpu, Polled), 10, new Bme280Source("bme", () => bme, new Bme280Settings()), 10,
             new SchedulerOptions { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromMilliseconds(800) });
         await StepAsync(scheduler, TimeSpan.FromMilliseconds(100), 2);
 
@@ -90,7 +113,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     public async Task A_wrong_chip_is_reported_with_its_id_and_picked_up_when_the_right_one_answers()
     {
         var bme = new Bme280Emulator(timeProvider: _time) { Fault = I2cFault.WrongId };
-        var scheduler = Start1(new Bme280Source("bme", () => bme), 1, new SchedulerOptions { InitialBackoff = TimeSpan.FromSeconds(1) });
+        var scheduler = Start1(new Bme280Source("bme", () => bme, new Bme280Settings()), 1, new SchedulerOptions { InitialBackoff = TimeSpan.FromSeconds(1) });
         await StepAsync(scheduler, TimeSpan.FromSeconds(1), 1);
         var health = scheduler.Health.Single();
         Assert.Equal(SensorState.Failing, health.State);
@@ -107,7 +130,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     public async Task A_chip_swapped_while_running_is_caught_by_the_identity_recheck()
     {
         var mpu = new Mpu6050Emulator(timeProvider: _time);
-        var scheduler = Start1(new Mpu6050Source("mpu", () => mpu), 10, new SchedulerOptions { IdentityCheckEvery = 5, InitialBackoff = TimeSpan.FromSeconds(10) });
+        var scheduler = Start1(new Mpu6050Source("mpu", () => mpu, Polled), 10, new SchedulerOptions { IdentityCheckEvery = 5, InitialBackoff = TimeSpan.FromSeconds(10) });
         await StepAsync(scheduler, TimeSpan.FromMilliseconds(100), 2);
         mpu.Fault = I2cFault.WrongId;
         await StepAsync(scheduler, TimeSpan.FromMilliseconds(100), 5);
@@ -121,7 +144,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     public async Task A_stuck_bus_does_not_stop_the_agent()
     {
         var mpu = new Mpu6050Emulator(timeProvider: _time) { Fault = I2cFault.StuckBus };
-        var scheduler = Start1(new Mpu6050Source("mpu", () => mpu), 100, new SchedulerOptions { InitialBackoff = TimeSpan.FromMilliseconds(10) });
+        var scheduler = Start1(new Mpu6050Source("mpu", () => mpu, Polled), 100, new SchedulerOptions { InitialBackoff = TimeSpan.FromMilliseconds(10) });
         await StepAsync(scheduler, TimeSpan.FromMilliseconds(10), 5);
         Assert.Contains("timed out", scheduler.Health.Single().LastError, StringComparison.Ordinal);
         Assert.False(_run!.IsCompleted);
@@ -132,7 +155,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
     {
         _time.Advance(TimeSpan.FromTicks(1234567)); // 123.4567 ms: sub-microsecond ticks present
         var bme = new Bme280Emulator(timeProvider: _time);
-        var scheduler = Start1(new Bme280Source("bme", () => bme), 1);
+        var scheduler = Start1(new Bme280Source("bme", () => bme, new Bme280Settings()), 1);
         await StepAsync(scheduler, TimeSpan.FromSeconds(1), 0);
         var stamp = _seen.Single().TimestampUtc;
         Assert.Equal(DateTimeKind.Utc, stamp.Kind);
@@ -142,7 +165,7 @@ public sealed class SensorSchedulerTests : IAsyncDisposable
 
     [Fact]
     public void Rejects_an_impossible_rate() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SensorScheduler([(new Bme280Source("bme", () => new Bme280Emulator()), 0)], _readings.Writer));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SensorScheduler([(new Bme280Source("bme", () => new Bme280Emulator(), new Bme280Settings()), 0)], _readings.Writer));
 
     public async ValueTask DisposeAsync()
     {

@@ -52,7 +52,7 @@ public sealed class CardUplinkTests : IDisposable
         var builder = EdgeHost.CreateBuilder([
             "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={vpcdPort}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
             "--Edge:Mqtt:Enabled=false", $"--Edge:Sensors:0:RateHz={mpuHz}", $"--Edge:Sensors:1:RateHz={bmeHz}",
-            "--Edge:Uplink:RecoveryMaxSeconds=1", "--Edge:Uplink:ReplayAfterSeconds=1"], emulate: true);
+            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:01"], emulate: true);
         builder.Services.AddEdgeAgent(builder.Configuration);
         return builder.Build();
     }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace SimIoT.Edge.Sensors.Bme280;
+namespace SimIoT.Edge.Sensors.Emulation;
 
 /// <summary>
 /// Trimming parameters (datasheet section 4.2.2, table 16) and the integer compensation

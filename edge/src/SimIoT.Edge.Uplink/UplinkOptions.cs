@@ -7,16 +7,16 @@ public sealed class UplinkOptions
     /// Send an (empty, authenticated) keepalive frame when nothing went up for this long. Carrier
     /// NATs forget idle UDP bindings after 30-120 s; 20 s (docs/operations.md) keeps the cloud able to reach the modem.
     /// </summary>
-    public double KeepaliveSeconds { get; set; } = 20;
+    public TimeSpan Keepalive { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Resend a frame the cloud has not acknowledged after this long.</summary>
-    public double ReplayAfterSeconds { get; set; } = 5;
+    public TimeSpan ReplayAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Rounds of 32 frames resent per second at most, oldest first, each after the previous round was acknowledged.</summary>
     public int ReplayRoundsPerTick { get; set; } = 50;
 
     /// <summary>Wait between attempts to reach a missing or reset card, doubling up to the maximum.</summary>
-    public double RecoveryInitialSeconds { get; set; } = 0.5;
+    public TimeSpan RecoveryInitial { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public double RecoveryMaxSeconds { get; set; } = 10;
+    public TimeSpan RecoveryMax { get; set; } = TimeSpan.FromSeconds(10);
 }
