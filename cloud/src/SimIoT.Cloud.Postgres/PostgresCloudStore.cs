@@ -19,14 +19,14 @@ public sealed class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandS
     public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger)
     {
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
-        int applied = Migrate();
+        int applied = Migrate(logger);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
 
     /// <summary>Applies the missing migrations; returns the schema version.</summary>
-    private int Migrate()
+    private int Migrate(ILogger logger)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = PostgresStartup.Open(_source, logger);
         using var tx = connection.BeginTransaction();
         Execute(connection, tx, "SELECT pg_advisory_xact_lock(7345201)");
         Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
