@@ -35,9 +35,11 @@ cleanup() {
   umount -l "$work/root/proc" 2>/dev/null
   ((registered)) && echo -1 > "$binfmt/simiot-qemu-aarch64"
   ((mounted_binfmt)) && umount "$binfmt"
-  rm -rf "$work"
+  # Never delete through a mount that is still there (the root's /proc).
+  if grep -q " $work/" /proc/mounts; then echo "  left $work in place: still mounted" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 for tool in debootstrap "$qemu"; do
   command -v "$tool" >/dev/null || { echo "  FAIL $tool is missing (apt-get install debootstrap qemu-user-static)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
