@@ -10,7 +10,9 @@ ensure_apt_packages() {
   [[ -f "$list" ]] || return 0
   while read -r pkg _; do
     [[ -z "$pkg" || "$pkg" == \#* ]] && continue
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    # A virtual package counts when an installed one provides it (NodeSource's nodejs provides npm).
+    dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | grep -qE "^ii .*(^| |,)$pkg( |,|$)" || missing+=("$pkg")
   done < "$list"
   ((${#missing[@]} == 0)) && return 0
   if [[ $(id -u) -ne 0 ]]; then

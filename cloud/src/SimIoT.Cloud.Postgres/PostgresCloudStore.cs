@@ -23,15 +23,15 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     {
         _keys = keys;
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
-        int applied = Migrate();
+        int applied = Migrate(logger);
         if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
 
     /// <summary>Applies the missing migrations; returns the schema version.</summary>
-    private int Migrate()
+    private int Migrate(ILogger logger)
     {
-        using var connection = _source.OpenConnection();
+        using var connection = PostgresStartup.Open(_source, logger);
         using var tx = connection.BeginTransaction();
         Execute(connection, tx, "SELECT pg_advisory_xact_lock(7345201)");
         Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");

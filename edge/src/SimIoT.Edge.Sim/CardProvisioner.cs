@@ -29,7 +29,7 @@ public static class CardProvisioner
         BinaryPrimitives.WriteUInt64BigEndian(id, p.ModemId.Value);
         await Put(PersonalisationObject.ModemId, id, $"modem id {p.ModemId}").ConfigureAwait(false);
         await Put(PersonalisationObject.MasterKey, p.MasterKey, "master key").ConfigureAwait(false);
-        await Put(PersonalisationObject.Endpoint, EncodeEndpoint(p), $"cloud endpoint {p.CloudEndpoint}").ConfigureAwait(false);
+        await Put(PersonalisationObject.Endpoint, EncodeEndpoint(p.CloudEndpoint), $"cloud endpoint {p.CloudEndpoint}").ConfigureAwait(false);
 
         ushort mask = 0;
         foreach (var c in p.Subscriptions) mask |= (ushort)(1 << (int)c);
@@ -54,13 +54,14 @@ public static class CardProvisioner
         }
     }
 
-    private static byte[] EncodeEndpoint(Provisioning p)
+    /// <summary>The endpoint item: tag <c>21</c> (IPv4) or <c>57</c> (IPv6), the address, the port big-endian.</summary>
+    internal static byte[] EncodeEndpoint(System.Net.IPEndPoint endpoint)
     {
-        var address = p.CloudEndpoint.Address.GetAddressBytes();
+        var address = endpoint.Address.GetAddressBytes();
         var value = new byte[1 + address.Length + 2];
-        value[0] = p.CloudEndpoint.AddressFamily == AddressFamily.InterNetworkV6 ? (byte)0x57 : (byte)0x21;
+        value[0] = endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? (byte)0x57 : (byte)0x21;
         address.CopyTo(value, 1);
-        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(1 + address.Length), (ushort)p.CloudEndpoint.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(1 + address.Length), (ushort)endpoint.Port);
         return value;
     }
 }

@@ -53,7 +53,7 @@ public sealed class MqttReadingBroker : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var address = _options.BindAddress is null ? IPAddress.Any : IPAddress.Parse(_options.BindAddress);
+        var address = _options.ResolveBindAddress();
         Port = _options.Port != 0 ? _options.Port : FreePort(address);
         var factory = new MqttServerFactory(new MqttNetLogBridge(_logger));
         var options = factory.CreateServerOptionsBuilder()

@@ -16,9 +16,9 @@ internal static class ProvisionCommand
 {
     public static Command Create()
     {
-        var modemId = new Option<string>("--modem-id") { Description = "The modem's 64-bit id, up to 16 hex digits", Required = true };
-        var masterKey = new Option<string>("--master-key") { Description = "The modem's 128-bit master key, 32 hex digits (register the same key in the cloud)", Required = true };
-        var cloud = new Option<string>("--cloud") { Description = "The cloud gateway's UDP endpoint, e.g. 203.0.113.7:6001 or [2001:db8::7]:6001", Required = true };
+        var modemId = new Option<string?>("--modem-id") { Description = "The modem's 64-bit id, up to 16 hex digits (not fe… or ff…). Without it: change a personalised, locked card (--cloud, --master-key, --new-admin-key)" };
+        var masterKey = new Option<string>("--master-key") { Description = "The modem's 128-bit master key, 32 hex digits (register the same key in the cloud), or 'generate' for a random one printed once" };
+        var cloud = new Option<string>("--cloud") { Description = "The cloud gateway's UDP endpoint, e.g. cloud.example.org:6001 (resolved now: the card stores an address), 203.0.113.7:6001 or [2001:db8::7]:6001" };
         var carriers = new Option<string>("--carriers") { Description = "Carriers the card holds subscriptions for", DefaultValueFactory = _ => "AT&T,T-Mobile,Verizon" };
         var carrier = new Option<string>("--carrier") { Description = "The carrier to start on", DefaultValueFactory = _ => "AT&T" };
         var adminKey = new Option<string?>("--admin-key") { Description = "The card's administrator key (default: the transport key of a blank card)" };
@@ -31,6 +31,7 @@ internal static class ProvisionCommand
         var vpcdPort = new Option<int>("--vpcd-port") { Description = "TCP port to wait for a virtual card on", DefaultValueFactory = _ => 35963 };
 
         var command = new Command("provision", "Personalise a SimIoT card: modem id, master key, cloud endpoint, carriers; then lock it.\n" +
+            "Without --modem-id: re-point or re-key a card already personalised (and locked): only --cloud, --master-key, --new-admin-key are written.\n" +
             "Refuses (SW 63Cx, 6983) without the right administrator key.")
         {
             modemId, masterKey, cloud, carriers, carrier, adminKey, newAdminKey, legacy, fallback, noLock, transport, reader, vpcdPort,
@@ -41,26 +42,58 @@ internal static class ProvisionCommand
             var output = parse.InvocationConfiguration.Output;
             try
             {
-                var provisioning = new Provisioning(
-                    ModemId.Parse(parse.GetValue(modemId)!),
-                    Key(parse.GetValue(masterKey)!, "--master-key"),
-                    ParseEndpoint(parse.GetValue(cloud)!),
-                    parse.GetValue(carriers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseCarrier).ToList(),
-                    ParseCarrier(parse.GetValue(carrier)!),
-                    parse.GetValue(legacy),
-                    parse.GetValue(fallback),
-                    parse.GetValue(newAdminKey) is { } k ? Key(k, "--new-admin-key") : null,
-                    !parse.GetValue(noLock));
-                var admin = parse.GetValue(adminKey) is { } a ? Key(a, "--admin-key") : CardProvisioner.TransportKey;
+                var idText = parse.GetValue(modemId);
+                var id = idText is null ? (ModemId?)null : ProvisionArguments.ParseModemId(idText);
+                var (key, generated) = parse.GetValue(masterKey) is { } mk ? ProvisionArguments.ParseMasterKey(mk) : (null, false);
+                IPEndPoint? endpoint = null;
+                if (parse.GetValue(cloud) is { } cloudText)
+                {
+                    (endpoint, var resolvedFrom) = await ProvisionArguments.ParseCloudAsync(cloudText, ct).ConfigureAwait(false);
+                    if (resolvedFrom is not null)
+                        output.WriteLine($"--cloud: {resolvedFrom} resolves to {endpoint.Address}; the card stores {endpoint} (provision again if that address changes)");
+                }
+                var newAdmin = parse.GetValue(newAdminKey) is { } k ? ProvisionArguments.ParseKey(k, "--new-admin-key") : null;
+                var admin = parse.GetValue(adminKey) is { } a ? ProvisionArguments.ParseKey(a, "--admin-key") : CardProvisioner.TransportKey;
+                var update = new CardUpdate(endpoint, key, newAdmin);
+                Provisioning? provisioning = null;
+                if (id is { } modem)
+                {
+                    provisioning = new Provisioning(
+                        modem,
+                        key ?? throw new FormatException("--master-key is required with --modem-id (32 hex digits, or 'generate')"),
+                        endpoint ?? throw new FormatException("--cloud is required with --modem-id (host:port)"),
+                        parse.GetValue(carriers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseCarrier).ToList(),
+                        ParseCarrier(parse.GetValue(carrier)!),
+                        parse.GetValue(legacy),
+                        parse.GetValue(fallback),
+                        newAdmin,
+                        !parse.GetValue(noLock));
+                }
+                else if (update.IsEmpty)
+                {
+                    throw new FormatException("give --modem-id, --master-key and --cloud to personalise a card, or any of --cloud, --master-key, --new-admin-key to change a personalised one");
+                }
+                if (newAdmin is null && admin.AsSpan().SequenceEqual(CardProvisioner.TransportKey))
+                    error.WriteLine("simiot-edge provision: warning: the card keeps the transport administrator key, which anyone can look up; " +
+                        "give --new-admin-key before the card leaves the lab");
 
                 var options = new CardOptions { Transport = parse.GetValue(transport)!, Reader = parse.GetValue(reader)!, VpcdPort = parse.GetValue(vpcdPort) };
                 output.WriteLine($"waiting for the card ({options.Transport})...");
                 using var channel = CardTransports.OpenChannel(options, NullLoggerFactory.Instance);
                 await using var terminal = new ToolkitTerminal(channel, new SimulatedModemControl(NullLogger<SimulatedModemControl>.Instance, TimeProvider.System), new ToolkitTerminalOptions(), TimeProvider.System, NullLogger<ToolkitTerminal>.Instance);
                 var sim = new SimCard(terminal);
-                await CardProvisioner.ProvisionAsync(sim, admin, provisioning, new Progress<string>(line => output.WriteLine("  " + line)), ct).ConfigureAwait(false);
+                var progress = new Progress<string>(line => output.WriteLine("  " + line));
+                if (provisioning is not null) await CardProvisioner.ProvisionAsync(sim, admin, provisioning, progress, ct).ConfigureAwait(false);
+                else await CardUpdater.UpdateAsync(sim, admin, update, progress, ct).ConfigureAwait(false);
                 var status = await sim.GetStatusAsync(ct).ConfigureAwait(false);
-                output.WriteLine($"card personalised: modem {status.ModemId}, {status.CarrierName}, cloud {status.Endpoint}, {(status.IsLocked ? "locked" : "not locked")}");
+                output.WriteLine($"card {(provisioning is null ? "updated" : "personalised")}: modem {status.ModemId}, {status.CarrierName}, cloud {status.Endpoint}, {(status.IsLocked ? "locked" : "not locked")}");
+                if (generated && key is not null)
+                {
+                    // Printed once and kept nowhere on this machine: the card and the cloud are its only holders.
+                    output.WriteLine($"master key (shown once, store it in the cloud now): {Convert.ToHexStringLower(key)}");
+                    output.WriteLine("register the modem, on the cloud server:");
+                    output.WriteLine("  " + ProvisionArguments.RegistrationCommand(status.ModemId, key, $"modem-{status.ModemId}"));
+                }
                 return 0;
             }
             catch (Exception e) when (e is SimCardException or CardRemovedException or FormatException or ArgumentException or InvalidOperationException or IOException)
@@ -71,23 +104,6 @@ internal static class ProvisionCommand
         });
         return command;
     }
-
-    private static byte[] Key(string hex, string option)
-    {
-        try
-        {
-            var key = Convert.FromHexString(hex.Trim());
-            return key.Length == 16 ? key : throw new FormatException($"{option} must be 32 hex digits (16 bytes)");
-        }
-        catch (FormatException)
-        {
-            throw new FormatException($"{option} must be 32 hex digits (16 bytes)");
-        }
-    }
-
-    private static IPEndPoint ParseEndpoint(string text) =>
-        IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port != 0 ? endpoint
-            : throw new FormatException($"--cloud '{text}' is not an IP address with a port (DNS names are resolved by the modem, not the card)");
 
     private static Carrier ParseCarrier(string name) =>
         CarrierNames.TryParse(name, out var c) ? c : throw new FormatException($"unknown carrier '{name}' (valid: {CarrierNames.Valid})");
