@@ -12,7 +12,7 @@ ensure_apt_packages() {
     [[ -z "$pkg" || "$pkg" == \#* ]] && continue
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
     # A virtual package counts when an installed one provides it (NodeSource's nodejs provides npm).
-    dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | grep -qE "^ii .*(^| |,)$pkg( |,|$)" || missing+=("$pkg")
+    dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | grep -E "^ii .*(^| |,)$pkg( |,|$)" >/dev/null || missing+=("$pkg")
   done < "$list"
   ((${#missing[@]} == 0)) && return 0
   if [[ $(id -u) -ne 0 ]]; then
