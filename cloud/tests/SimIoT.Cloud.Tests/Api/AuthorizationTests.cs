@@ -12,7 +12,7 @@ namespace SimIoT.Cloud.Tests.Api;
 public class AuthorizationTests
 {
     [Fact]
-    public async Task Every_endpoint_but_healthz_metrics_and_the_login_form_refuses_anonymous_callers_and_bad_tokens_with_401()
+    public async Task Every_endpoint_but_healthz_readyz_metrics_and_the_login_form_refuses_anonymous_callers_and_bad_tokens_with_401()
     {
         await using var cloud = await CloudHarness.StartAsync();
         using var anonymous = cloud.Client(null);
@@ -30,7 +30,7 @@ public class AuthorizationTests
                 using var response = await client.SendAsync(request);
                 var expected = (method, pattern) switch
                 {
-                    (_, "/healthz" or "/metrics") or ("GET", "/login") => HttpStatusCode.OK,
+                    (_, "/healthz" or "/readyz" or "/metrics") or ("GET", "/login") => HttpStatusCode.OK,
                     ("POST", "/login" or "/logout") => HttpStatusCode.UnsupportedMediaType, // form posts only (antiforgery: LoginTests)
                     _ => HttpStatusCode.Unauthorized,
                 };

@@ -67,6 +67,6 @@ internal static class ProvisionArguments
 
     /// <summary>The command that registers the modem with the cloud's API (the body scripts/demo.sh sends).</summary>
     public static string RegistrationCommand(ModemId id, byte[] masterKey, string nickname) =>
-        "curl -fsS -X POST http://127.0.0.1:8000/api/modems -H 'content-type: application/json' " +
+        "curl -fsS -X POST http://127.0.0.1:8000/api/modems -H 'content-type: application/json' -H \"authorization: Bearer $SIMIOT_TOKEN\" " +
         $"-d '{{\"id\":\"{id}\",\"nickname\":\"{nickname}\",\"masterKey\":\"{Convert.ToHexStringLower(masterKey)}\"}}'";
 }

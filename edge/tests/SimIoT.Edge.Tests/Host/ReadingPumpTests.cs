@@ -26,8 +26,10 @@ public sealed class ReadingPumpTests
         var channel = new ReadingChannel();
         var sink = new FlakySink();
         var pump = new ReadingPumpService(channel, sink, Options.Create(new EdgeOptions { MaxBatch = 2 }), NullLogger<ReadingPumpService>.Instance);
-        await pump.StartAsync(CancellationToken.None);
+        // Both readings wait before the pump starts, so its first batch holds exactly these two
+        // (started first, it could take reading 0 alone and deliver reading 1 next).
         for (int i = 0; i < 2; i++) await channel.Writer.WriteAsync(At(i));
+        await pump.StartAsync(CancellationToken.None);
         await sink.FirstCall.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await channel.Writer.WriteAsync(At(7));
         var delivered = await sink.Delivered.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -48,7 +50,6 @@ public sealed class ReadingPumpTests
         {
             if (Interlocked.Increment(ref _calls) == 1)
             {
-                // Wait until both readings were written so the first batch holds exactly two.
                 FirstCall.SetResult();
                 throw new IOException("card went away");
             }
