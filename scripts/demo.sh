@@ -7,11 +7,13 @@ source "$SIMIOT_ROOT/scripts/lib.sh"
 http_port=8000 udp_port=6001 vpcd_port=35990 mqtt_port=1883 data="$SIMIOT_ROOT/data/demo"
 # Demo identity: a fixed modem id and master key, so the card and the cloud agree across restarts.
 modem_id=00000000000004d2 master_key=000102030405060708090a0b0c0d0e0f
+card_opts=()
 while (($#)); do
   case "$1" in
     -h|--help)
       cat <<'USAGE'
 Usage: ./simiot demo [--http-port 8000] [--udp-port 6001] [--data DIR] [--vpcd-port 35990] [--mqtt-port 1883]
+                     [--protocol t1|t0] [--apdu-delay-ms N] [--apdu-jitter-ms N]
 
 Runs the whole chain on this machine:
   cloud      embedded profile (in-process bus, SQLite under data/demo), UI on
@@ -23,6 +25,8 @@ Runs the whole chain on this machine:
   modem      the edge agent with emulated MPU-6050 and BME280, talking to the
              card over vpcd and carrying its frames over UDP; MQTT broker for
              satellite nodes on 1883
+--protocol t0 makes the card a T=0 card; --apdu-delay-ms/--apdu-jitter-ms a
+slow one (every response N ms, plus 0..N ms at random, later).
 Delete data/demo to start from a blank card and an empty cloud.
 One Ctrl-C stops everything.
 USAGE
@@ -32,6 +36,7 @@ USAGE
     --vpcd-port) vpcd_port="${2:?}"; shift 2 ;;
     --mqtt-port) mqtt_port="${2:?}"; shift 2 ;;
     --data) data="${2:?}"; shift 2 ;;
+    --protocol|--apdu-delay-ms|--apdu-jitter-ms) card_opts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     *) die "demo: unknown option '$1' (see --help)" ;;
   esac
 done
@@ -75,7 +80,7 @@ esac
 
 card="$data/card.bin"
 blank=0; [[ -f "$card" ]] || blank=1
-java -jar "$SIMIOT_ROOT/applet/build/card-host.jar" --host 127.0.0.1 --port "$vpcd_port" --state "$card" >"$data/card-host.log" 2>&1 &
+java -jar "$SIMIOT_ROOT/applet/build/card-host.jar" --host 127.0.0.1 --port "$vpcd_port" --state "$card" "${card_opts[@]}" >"$data/card-host.log" 2>&1 &
 pids+=($!)
 if ((blank)); then
   log "personalising a new card"

@@ -7,6 +7,7 @@ source "$SIMIOT_ROOT/scripts/lib.sh"
 usage() {
   cat <<'USAGE'
 Usage: ./simiot rig up [--full [--kafka]] [--fresh] [--trace] [--timeout SECONDS]
+                       [--protocol t1|t0] [--apdu-delay-ms N] [--apdu-jitter-ms N]
        ./simiot rig down
        ./simiot rig status
 
@@ -32,6 +33,13 @@ Options for up:
   --fresh           forget the card's persistent memory (a new, blank card)
   --trace           log every APDU in hex in .simiot/card-host.log
   --timeout N       seconds to wait for the card (default 30)
+  --protocol t0     the card speaks T=0 only (ATR without T=1; response data
+                    through 61xx and GET RESPONSE, a wrong Le gets 6Cxx);
+                    default t1
+  --apdu-delay-ms N a slow card: every response N ms later
+  --apdu-jitter-ms N  plus 0..N ms at random per response
+                    (the card options apply when the card host starts: with a
+                    running rig, `rig down` first)
   -h, --help        show this help
 
 Environment: SIMIOT_VPCD_PORT (default 35963); SIMIOT_RIG_DIR (default .simiot)
@@ -134,7 +142,7 @@ up_chain() {
 }
 
 up() {
-  local fresh=0 trace=0 timeout=30 full=0 kafka=0
+  local fresh=0 trace=0 timeout=30 full=0 kafka=0 card_opts=()
   while (($#)); do
     case "$1" in
       --fresh) fresh=1; shift ;;
@@ -142,6 +150,12 @@ up() {
       --kafka) kafka=1; shift ;;
       --trace) trace=1; shift ;;
       --timeout) timeout="${2:?--timeout needs seconds}"; shift 2 ;;
+      --protocol)
+        [[ "${2:-}" == t0 || "${2:-}" == t1 ]] || die "rig up: --protocol is t0 or t1"
+        card_opts+=(--protocol "$2"); shift 2 ;;
+      --apdu-delay-ms|--apdu-jitter-ms)
+        [[ "${2:-}" =~ ^[0-9]+$ ]] || die "rig up: $1 needs milliseconds"
+        card_opts+=("$1" "$2"); shift 2 ;;
       -h|--help) usage; exit 0 ;;
       *) die "rig up: unknown option '$1'" ;;
     esac
@@ -165,7 +179,7 @@ up() {
   fi
   if ! alive "$DIR/card-host.pid"; then
     log "starting the card host"
-    local args=(--host 127.0.0.1 --port "$PORT" --state "$DIR/card-state.bin")
+    local args=(--host 127.0.0.1 --port "$PORT" --state "$DIR/card-state.bin" "${card_opts[@]}")
     ((trace)) && args+=(--trace)
     setsid java -jar "$JAR" "${args[@]}" >>"$DIR/card-host.log" 2>&1 < /dev/null &
     echo $! >"$DIR/card-host.pid"

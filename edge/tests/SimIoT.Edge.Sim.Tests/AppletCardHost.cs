@@ -28,10 +28,13 @@ public sealed class AppletCardHost : IDisposable
     public ICardChannel Channel { get; }
 
     /// <summary>Starts the card host as a vicc that connects to a vpcd server on <paramref name="port"/> (the agent's, say).</summary>
-    public static Process StartJava(string stateFile, int port, string? stderrFile = null)
+    /// <param name="cardOptions">more card host options, e.g. <c>--protocol t0</c> or <c>--apdu-delay-ms 20</c>.</param>
+    public static Process StartJava(string stateFile, int port, string? stderrFile = null, IEnumerable<string>? cardOptions = null)
     {
         var start = new ProcessStartInfo("java") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-jar", Jar.Value, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateFile })
+            start.ArgumentList.Add(a);
+        foreach (var a in cardOptions ?? [])
             start.ArgumentList.Add(a);
         var java = Process.Start(start) ?? throw new InvalidOperationException("java did not start");
         java.ErrorDataReceived += (_, e) => { if (e.Data is not null && stderrFile is not null) File.AppendAllText(stderrFile, e.Data + "\n"); };

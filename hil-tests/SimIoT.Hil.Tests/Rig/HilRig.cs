@@ -41,6 +41,8 @@ public sealed record RigOptions
     public bool Nat { get; init; }
     /// <summary>Start the edge (agent and card) at all; the legacy scenario needs only the cloud.</summary>
     public bool Edge { get; init; } = true;
+    /// <summary>Card host options for the virtual card the agent uses: <c>--protocol t0</c>, <c>--apdu-delay-ms 20</c> (a slow card).</summary>
+    public IReadOnlyList<string> CardHostOptions { get; init; } = [];
 }
 
 /// <summary>
@@ -171,7 +173,7 @@ public sealed class HilRig : IAsyncDisposable
     public void StartCard()
     {
         if (RigMode.HardwareCard) return;
-        _card = AppletCardHost.StartJava(CardState, VpcdPort, Path.Combine(Dir, "card-host.log"));
+        _card = AppletCardHost.StartJava(CardState, VpcdPort, Path.Combine(Dir, "card-host.log"), _options.CardHostOptions);
     }
 
     /// <summary>Pulls the card: the card host is killed (its state file is the card's EEPROM).</summary>

@@ -24,10 +24,18 @@ public class S1_TelemetryEndToEndTests
     [HardwareFact]
     public Task Scenario1_on_real_hardware() => RunAsync("S1 telemetry end to end (hardware)");
 
-    private static async Task RunAsync(string name, bool kafka = false)
+    /// <summary>The same with a T=0 card: response data through 61xx and the agent's GET RESPONSE, 6Cxx answered with the right Le.</summary>
+    [VirtualCardFact]
+    public Task Scenario1_on_a_T0_card() => RunAsync("S1 telemetry end to end (T=0 card)", cardHostOptions: ["--protocol", "t0"]);
+
+    /// <summary>The same with a slow card: every response 20 ms late.</summary>
+    [VirtualCardFact]
+    public Task Scenario1_with_a_20_ms_card() => RunAsync("S1 telemetry end to end (20 ms card)", cardHostOptions: ["--apdu-delay-ms", "20"]);
+
+    private static async Task RunAsync(string name, bool kafka = false, string[]? cardHostOptions = null)
     {
         var figures = new Figures(name);
-        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5, Kafka = kafka });
+        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5, Kafka = kafka, CardHostOptions = cardHostOptions ?? [] });
         await using var sse = await SseClient.ConnectAsync(rig.Cloud.Http, $"/api/events?modemId={rig.Modem}");
         var watch = Stopwatch.StartNew();
 

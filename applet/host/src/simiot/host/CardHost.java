@@ -29,25 +29,45 @@ public final class CardHost {
     private final Path state;
     private final boolean traceApdus;
     private final Card card = new Card();
+    private final CardHostOptions options;
+    private final T0Transport t0 = new T0Transport(card);
     private byte[] lastSaved;
     private volatile boolean stopping;
     private volatile Socket socket;
 
     CardHost(String host, int port, Path state, boolean traceApdus) {
+        this(host, port, state, traceApdus, new CardHostOptions());
+    }
+
+    CardHost(String host, int port, Path state, boolean traceApdus, CardHostOptions options) {
         this.host = host;
         this.port = port;
         this.state = state;
         this.traceApdus = traceApdus;
+        this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = 35963;
         Path state = Paths.get("card-state.bin");
         boolean trace = false;
         byte[] adminKey = null;
+        CardHostOptions options = CardHostOptions.fromEnvironment(System.getenv());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--protocol": options.protocol(args[++i]); break;
+                case "--apdu-delay-ms": options.delayMs = CardHostOptions.millis("--apdu-delay-ms", args[++i]); break;
+                case "--apdu-jitter-ms": options.jitterMs = CardHostOptions.millis("--apdu-jitter-ms", args[++i]); break;
                 case "--host": host = args[++i]; break;
                 case "--port": port = Integer.parseInt(args[++i]); break;
                 case "--state": state = Paths.get(args[++i]); break;
@@ -56,23 +76,29 @@ public final class CardHost {
                 case "-h":
                 case "--help":
                     System.out.println("Usage: card-host [--host 127.0.0.1] [--port 35963] [--state FILE] [--admin-key HEX32] [--trace]\n"
+                            + "                 [--protocol t1|t0] [--apdu-delay-ms N] [--apdu-jitter-ms N]\n"
                             + "Runs the SimIoT applet as a virtual card connected to pcscd's vpcd driver.\n"
-                            + "--state      persistent memory of the card (created on first start)\n"
-                            + "--admin-key  install parameter for a new card (default: transport key 404142..4F)\n"
-                            + "--trace      log every APDU and response in hex");
+                            + "--state          persistent memory of the card (created on first start)\n"
+                            + "--admin-key      install parameter for a new card (default: transport key 404142..4F)\n"
+                            + "--trace          log every APDU and response in hex\n"
+                            + "--protocol t0    ATR offers T=0 only; data comes back through 61xx and GET RESPONSE, a wrong Le gets 6Cxx\n"
+                            + "--apdu-delay-ms  answer every APDU this much later (a slow card)\n"
+                            + "--apdu-jitter-ms plus a uniformly random 0..N ms more per APDU\n"
+                            + "Defaults from SIMIOT_CARD_PROTOCOL, SIMIOT_CARD_APDU_DELAY_MS, SIMIOT_CARD_APDU_JITTER_MS.");
                     return;
                 default:
                     System.err.println("card-host: unknown option " + args[i]);
                     System.exit(2);
             }
         }
-        CardHost h = new CardHost(host, port, state, trace);
+        CardHost h = new CardHost(host, port, state, trace, options);
         h.start(adminKey);
         h.serve();
     }
 
     @SuppressWarnings("unchecked")
     void start(byte[] adminKey) throws Exception {
+        log("protocol " + (options.t0 ? "T=0" : "T=1") + ", response delay " + options.delayMs + " ms + 0.." + options.jitterMs + " ms jitter");
         Class<? extends Applet> cls = (Class<? extends Applet>) Class.forName(APPLET_CLASS);
         card.install(cls, AID, adminKey);
         if (Files.exists(state)) {
@@ -173,7 +199,7 @@ public final class CardHost {
                         persist();
                         break;
                     case 0x04:
-                        write(out, Card.ATR);
+                        write(out, options.t0 ? T0Transport.ATR : Card.ATR);
                         break;
                     default:
                         log("unknown control byte " + String.format("%02X", msg[0]));
@@ -183,7 +209,7 @@ public final class CardHost {
             if (!card.powered()) {
                 card.powerOn();
             }
-            byte[] resp = card.transmit(msg);
+            byte[] resp = options.t0 ? t0.transmit(msg) : card.transmit(msg);
             if (traceApdus) {
                 log("> " + hex(msg));
                 log("< " + hex(resp));
@@ -192,6 +218,7 @@ public final class CardHost {
                         resp[resp.length - 2], resp[resp.length - 1]));
             }
             persist();
+            options.delay();
             write(out, resp);
         }
     }

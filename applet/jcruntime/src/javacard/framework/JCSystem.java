@@ -66,11 +66,11 @@ public final class JCSystem {
     }
 
     public static short getUnusedCommitCapacity() {
-        return 0x7FFF;
+        return Jcre.unusedCommitCapacity();
     }
 
     public static short getMaxCommitCapacity() {
-        return 0x7FFF;
+        return Jcre.maxCommitCapacity();
     }
 
     public static AID getPreviousContextAID() {
@@ -78,7 +78,7 @@ public final class JCSystem {
     }
 
     public static short getAvailableMemory(byte memoryType) throws SystemException {
-        return 0x7FFF;
+        return Jcre.availableMemory(memoryType);
     }
 
     public static Shareable getAppletShareableInterfaceObject(AID serverAID, byte parameter) {

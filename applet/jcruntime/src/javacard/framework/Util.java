@@ -3,8 +3,11 @@ package javacard.framework;
 import simiot.jcre.Jcre;
 
 /**
- * Array utilities. Each call is one atomic step of the card: the simulator may
- * cut the power before it (tear tests), never in the middle of it.
+ * Array utilities, with the JC 3.0.5 atomicity: arrayCopy and setShort are
+ * atomic (all or nothing on a tear; journaled inside a transaction);
+ * arrayCopyNonAtomic and arrayFillNonAtomic are not journaled, even inside a
+ * transaction, and a power loss can cut one into a written first half and an
+ * unwritten second half.
  */
 public class Util {
     private Util() {
@@ -12,23 +15,48 @@ public class Util {
 
     public static final short arrayCopy(byte[] src, short srcOff, byte[] dest, short destOff, short length)
             throws ArrayIndexOutOfBoundsException, NullPointerException, TransactionException {
-        Jcre.tearPoint();
         checkBounds(src, srcOff, length);
         checkBounds(dest, destOff, length);
+        Jcre.atomicWrite(dest, destOff, length);
         System.arraycopy(src, srcOff, dest, destOff, length);
         return (short) (destOff + length);
     }
 
     public static final short arrayCopyNonAtomic(byte[] src, short srcOff, byte[] dest, short destOff, short length)
             throws ArrayIndexOutOfBoundsException, NullPointerException {
-        return arrayCopy(src, srcOff, dest, destOff, length);
+        checkBounds(src, srcOff, length);
+        checkBounds(dest, destOff, length);
+        // the source may overlap the destination: read it all before the first write
+        byte[] data = java.util.Arrays.copyOfRange(src, srcOff, srcOff + length);
+        int half = nonAtomicFirstHalf(dest, length);
+        System.arraycopy(data, 0, dest, destOff, half);
+        nonAtomicSecondHalf(dest, length);
+        System.arraycopy(data, half, dest, destOff + half, length - half);
+        return (short) (destOff + length);
+    }
+
+    /** A persistent non-atomic write is two steps for the tear tests: power can fail before it or halfway. */
+    private static int nonAtomicFirstHalf(Object dest, short length) {
+        if (!Jcre.persistent(dest) || length == 0) {
+            return 0;
+        }
+        Jcre.tearPoint();
+        return length / 2;
+    }
+
+    private static void nonAtomicSecondHalf(Object dest, short length) {
+        if (Jcre.persistent(dest) && length > 1) {
+            Jcre.tearPoint();
+        }
     }
 
     public static final short arrayFillNonAtomic(byte[] bArray, short bOff, short bLen, byte bValue)
             throws ArrayIndexOutOfBoundsException, NullPointerException {
-        Jcre.tearPoint();
         checkBounds(bArray, bOff, bLen);
-        java.util.Arrays.fill(bArray, bOff, bOff + bLen, bValue);
+        int half = nonAtomicFirstHalf(bArray, bLen);
+        java.util.Arrays.fill(bArray, bOff, bOff + half, bValue);
+        nonAtomicSecondHalf(bArray, bLen);
+        java.util.Arrays.fill(bArray, bOff + half, bOff + bLen, bValue);
         return (short) (bOff + bLen);
     }
 
@@ -55,8 +83,8 @@ public class Util {
     }
 
     public static final short setShort(byte[] bArray, short bOff, short sValue) throws TransactionException {
-        Jcre.tearPoint();
         checkBounds(bArray, bOff, (short) 2);
+        Jcre.atomicWrite(bArray, bOff, 2);
         bArray[bOff] = (byte) (sValue >> 8);
         bArray[bOff + 1] = (byte) sValue;
         return (short) (bOff + 2);

@@ -5,7 +5,12 @@ import javacard.security.AESKey;
 import javacard.security.CryptoException;
 import javacard.security.KeyBuilder;
 
-/** AES key object; its key bytes are persistent unless built as a transient key type. */
+/**
+ * AES key object. A persistent key (TYPE_AES) is persistent data: setKey and
+ * clearKey are atomic, take part in an open transaction (key bytes and the
+ * initialised flag go to the commit buffer) and roll back with it. A transient
+ * key type keeps both in RAM, which no transaction touches.
+ */
 public final class AesKeyImpl implements AESKey {
     private final byte type;
     private final short size;
@@ -27,13 +32,13 @@ public final class AesKeyImpl implements AESKey {
 
     @Override
     public void setKey(byte[] keyData, short kOff) {
-        Jcre.tearPoint();
         if (keyData == null) {
             throw new NullPointerException();
         }
         if (kOff < 0 || kOff + key.length > keyData.length) {
             throw new ArrayIndexOutOfBoundsException();
         }
+        journal();
         System.arraycopy(keyData, kOff, key, 0, key.length);
         initialized[0] = true;
     }
@@ -54,7 +59,7 @@ public final class AesKeyImpl implements AESKey {
 
     @Override
     public void clearKey() {
-        Jcre.tearPoint();
+        journal();
         java.util.Arrays.fill(key, (byte) 0);
         initialized[0] = false;
     }
@@ -67,6 +72,14 @@ public final class AesKeyImpl implements AESKey {
     @Override
     public short getSize() {
         return size;
+    }
+
+    /** One atomic write of the key: a single tear point, and both arrays in the commit buffer. */
+    private void journal() {
+        Jcre.atomicWrite(key, 0, key.length);
+        if (Jcre.persistent(initialized)) {
+            Jcre.atomicWriteNoTear(initialized, 0, 1);
+        }
     }
 
     byte[] keyBytes() {

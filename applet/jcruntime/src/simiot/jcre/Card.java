@@ -35,7 +35,6 @@ public final class Card {
     boolean selecting;
     private boolean powered;
     private final Map<Object, Byte> transients = new IdentityHashMap<>();
-    private Map<String, Object> transactionImage;
     private long tearCountdown = -1;
     private long atomicSteps;
 
@@ -118,6 +117,9 @@ public final class Card {
         if (event != 1 && event != 2) {
             javacard.framework.SystemException.throwIt(javacard.framework.SystemException.ILLEGAL_VALUE);
         }
+        if (transientBytes() + java.lang.reflect.Array.getLength(array) * Journal.elementSize(array) > transientMemory) {
+            javacard.framework.SystemException.throwIt(javacard.framework.SystemException.NO_TRANSIENT_SPACE);
+        }
         transients.put(array, event);
         return array;
     }
@@ -143,50 +145,155 @@ public final class Card {
         }
     }
 
-    // ---- transactions: the image taken at begin is written back on abort or power loss
+    // ---- memory: what the JCRE journals, and how much there is
+
+    /**
+     * Default commit buffer, in bytes. Cards publish from about 256 bytes to a
+     * few KB (JCSystem.getMaxCommitCapacity); 512 is at the small end, so an
+     * applet that fits here fits on the cards a lab will meet.
+     */
+    public static final int DEFAULT_COMMIT_CAPACITY = 512;
+    /** Default EEPROM left for this applet's objects, and RAM for its transient arrays. */
+    public static final int DEFAULT_PERSISTENT_MEMORY = 16384;
+    public static final int DEFAULT_TRANSIENT_MEMORY = 2048;
+
+    private int commitCapacity = DEFAULT_COMMIT_CAPACITY;
+    private int persistentMemory = DEFAULT_PERSISTENT_MEMORY;
+    private int transientMemory = DEFAULT_TRANSIENT_MEMORY;
+    private int peakCommitUsed;
+
+    /** Sets the commit buffer size in bytes (JCSystem.getMaxCommitCapacity). */
+    public void commitCapacity(int bytes) {
+        commitCapacity = bytes;
+    }
+
+    /** Sets the EEPROM and RAM this card has for the applet (JCSystem.getAvailableMemory, transient allocation). */
+    public void memory(int persistentBytes, int transientBytes) {
+        persistentMemory = persistentBytes;
+        transientMemory = transientBytes;
+    }
+
+    /** The most commit buffer bytes any transaction on this card has used so far. */
+    public int peakCommitUsed() {
+        return peakCommitUsed;
+    }
+
+    short maxCommitCapacity() {
+        return clampShort(commitCapacity);
+    }
+
+    short unusedCommitCapacity() {
+        return clampShort(commitCapacity - (journal == null ? 0 : journal.used()));
+    }
+
+    short availableMemory(byte type) {
+        if (type == 0) {
+            int used = 0;
+            if (applet != null) {
+                for (Object v : StateCodec.capture(applet, transientSet()).values()) {
+                    used += v.getClass().isArray() ? java.lang.reflect.Array.getLength(v) * Journal.elementSize(v) : 2;
+                }
+            }
+            return clampShort(persistentMemory - used);
+        }
+        if (type == 1 || type == 2) {
+            return clampShort(transientMemory - transientBytes());
+        }
+        javacard.framework.SystemException.throwIt(javacard.framework.SystemException.ILLEGAL_VALUE);
+        return 0;
+    }
+
+    private int transientBytes() {
+        int n = 0;
+        for (Object a : transients.keySet()) {
+            n += java.lang.reflect.Array.getLength(a) * (a instanceof short[] || a instanceof Object[] ? 2 : 1);
+        }
+        return n;
+    }
+
+    private static short clampShort(int v) {
+        return (short) Math.max(0, Math.min(Short.MAX_VALUE, v));
+    }
+
+    /** RAM: transient arrays and the APDU buffer. Never journaled, and losing power there is no write to tear. */
+    private boolean ram(Object array) {
+        return array == io.buffer() || transients.containsKey(array);
+    }
+
+    /**
+     * Before an atomic write of array[off .. off+len) (an array store, Util.arrayCopy,
+     * Util.setShort, a key update): the power may fail before it, and inside a
+     * transaction its before-image goes to the commit buffer.
+     */
+    void beforeAtomicWrite(Object array, int off, int len) {
+        if (array == null || ram(array)) {
+            return;
+        }
+        tearPoint();
+        if (journal != null) {
+            journal.log(array, off, len);
+            peakCommitUsed = Math.max(peakCommitUsed, journal.used());
+        }
+    }
+
+    void journalOnly(Object array, int off, int len) {
+        if (journal != null && array != null && !ram(array)) {
+            journal.log(array, off, len);
+            peakCommitUsed = Math.max(peakCommitUsed, journal.used());
+        }
+    }
+
+    /** True when a non-atomic write to this array is a persistent write that a tear can cut in two. */
+    boolean persistentNonAtomic(Object array) {
+        return array != null && !ram(array);
+    }
+
+    // ---- transactions: an undo journal of the persistent writes made through the transaction facility
+
+    private Journal journal;
 
     boolean inTransaction() {
-        return transactionImage != null;
+        return journal != null;
     }
 
     void beginTransaction() {
         tearPoint();
-        if (transactionImage != null) {
+        if (journal != null) {
             TransactionException.throwIt(TransactionException.IN_PROGRESS);
         }
-        transactionImage = StateCodec.capture(applet, transientSet());
+        journal = new Journal(commitCapacity);
     }
 
     void commitTransaction() {
         tearPoint();
-        if (transactionImage == null) {
+        if (journal == null) {
             TransactionException.throwIt(TransactionException.NOT_IN_PROGRESS);
         }
-        transactionImage = null;
+        journal = null;
     }
 
     void abortTransaction() {
-        if (transactionImage == null) {
+        if (journal == null) {
             TransactionException.throwIt(TransactionException.NOT_IN_PROGRESS);
         }
         rollback();
     }
 
     private void rollback() {
-        if (transactionImage != null) {
-            StateCodec.restore(applet, transientSet(), transactionImage);
-            transactionImage = null;
+        if (journal != null) {
+            journal.rollback();
+            journal = null;
         }
     }
 
     // ---- tear injection for power-loss tests
 
-    /** Cuts the power at the n-th atomic step from now (n >= 1); 0 disables. */
+    /** Cuts the power at the n-th persistent write (or transaction begin/commit) from now (n >= 1); 0 disables. */
     public void tearAfter(long n) {
         tearCountdown = n <= 0 ? -1 : n;
     }
 
-    /** Number of atomic steps counted since the card was created. */
+    /** Number of persistent writes and transaction steps counted since the card was created. */
     public long atomicSteps() {
         return atomicSteps;
     }
@@ -269,9 +376,7 @@ public final class Card {
             selecting = false;
         }
         // A transaction still open when process() returns is aborted by the JCRE.
-        if (transactionImage != null) {
-            rollback();
-        }
+        rollback();
         return sw(io.responseData(), status);
     }
 

@@ -91,4 +91,61 @@ public final class Jcre {
             c.tearPoint();
         }
     }
+
+    public static short maxCommitCapacity() {
+        return card().maxCommitCapacity();
+    }
+
+    public static short unusedCommitCapacity() {
+        return card().unusedCommitCapacity();
+    }
+
+    public static short availableMemory(byte type) {
+        return card().availableMemory(type);
+    }
+
+    /** Before an atomic write of array[off .. off+len): a tear point, journaled inside a transaction. */
+    public static void atomicWrite(Object array, int off, int len) {
+        Card c = CURRENT.get();
+        if (c != null) {
+            c.beforeAtomicWrite(array, off, len);
+        }
+    }
+
+    /** The second array of one atomic write (a key's flag): journaled, but no tear point of its own. */
+    public static void atomicWriteNoTear(Object array, int off, int len) {
+        Card c = CURRENT.get();
+        if (c != null) {
+            c.journalOnly(array, off, len);
+        }
+    }
+
+    /** True when a non-atomic write to this array goes to persistent memory of the running card. */
+    public static boolean persistent(Object array) {
+        Card c = CURRENT.get();
+        return c != null && c.persistentNonAtomic(array);
+    }
+
+    // ---- array stores of applet bytecode: the build (simiot.tools.Instrumenter) turns each
+    // ---- bastore/sastore/aastore of the applet classes into a call of these
+
+    /** bastore: byte[] or boolean[] element write. */
+    public static void bastore(Object array, int index, int value) {
+        atomicWrite(array, index, 1);
+        if (array instanceof boolean[]) {
+            ((boolean[]) array)[index] = (value & 1) != 0;
+        } else {
+            ((byte[]) array)[index] = (byte) value;
+        }
+    }
+
+    public static void sastore(short[] array, int index, int value) {
+        atomicWrite(array, index, 1);
+        array[index] = (short) value;
+    }
+
+    public static void aastore(Object[] array, int index, Object value) {
+        atomicWrite(array, index, 1);
+        array[index] = value;
+    }
 }

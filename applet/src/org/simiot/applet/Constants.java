@@ -63,11 +63,14 @@ final class Constants {
     static final short P_SEQ_LIMIT = 9;       // u32: every uplink sequence below it may have been used
     static final short P_RX_HIGHEST = 13;     // u32: highest accepted downlink sequence
     static final short P_RX_BITMAP = 17;      // u64: bit i set when highest-1-i was accepted
+    static final short WINDOW_BITMAP_SIZE = 8;
+    static final short WINDOW_STATE_SIZE = 12; // highest and bitmap, reset together
     static final short P_MODEM_ID = 25;       // u64
     static final short P_ENDPOINT = 33;       // type (21 IPv4 / 57 IPv6), 16 address bytes, u16 port
     static final short P_SIZE = 52;
 
     static final short ENDPOINT_SIZE = 19;
+    static final short ENDPOINT_PORT = 17;     // offset of the u16 port in the endpoint record
     static final byte ADDRESS_IPV4 = (byte) 0x21;
     static final byte ADDRESS_IPV6 = (byte) 0x57;
 

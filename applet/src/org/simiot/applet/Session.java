@@ -396,7 +396,7 @@ final class Session {
         c[o++] = Constants.TAG_TRANSPORT_LEVEL;
         c[o++] = 3;
         c[o++] = Constants.TRANSPORT_UDP_CLIENT_REMOTE;
-        o = Util.arrayCopyNonAtomic(s, (short) (Constants.P_ENDPOINT + 17), c, o, (short) 2);
+        o = Util.arrayCopyNonAtomic(s, (short) (Constants.P_ENDPOINT + Constants.ENDPOINT_PORT), c, o, (short) 2);
         byte type = s[Constants.P_ENDPOINT];
         short alen = type == Constants.ADDRESS_IPV4 ? (short) 4 : (short) 16;
         c[o++] = Constants.TAG_OTHER_ADDRESS;
@@ -753,7 +753,7 @@ final class Session {
         short seq = Constants.V2_OFF_SEQUENCE;
         if (U32.compare(rx, seq, s, Constants.P_RX_HIGHEST) > 0) {
             if (U32.isZero(s, Constants.P_RX_HIGHEST, (short) 4)) {
-                Util.arrayFillNonAtomic(s, Constants.P_RX_BITMAP, (short) 8, (byte) 0);
+                store.clear(Constants.P_RX_BITMAP, Constants.WINDOW_BITMAP_SIZE);
             } else {
                 short d = U32.smallDistance(rx, seq, s, Constants.P_RX_HIGHEST);
                 U32.shiftLeft(s, Constants.P_RX_BITMAP, d > Constants.WINDOW_SIZE ? Constants.WINDOW_SIZE : d);

@@ -281,11 +281,14 @@ public final class SimIotApplet extends Applet {
         if (Util.getShort(buf, (short) (d + 1 + alen)) == 0) {
             ISOException.throwIt(ISO7816.SW_WRONG_DATA);
         }
-        byte[] s = store.state;
+        // The whole record is laid out in the APDU buffer after the command data, then
+        // written with one atomic copy inside the transaction that also sets the flag.
+        short e = (short) (d + lc);
+        Util.arrayFillNonAtomic(buf, e, Constants.ENDPOINT_SIZE, (byte) 0);
+        Util.arrayCopyNonAtomic(buf, d, buf, e, (short) (1 + alen));
+        Util.arrayCopyNonAtomic(buf, (short) (d + 1 + alen), buf, (short) (e + Constants.ENDPOINT_PORT), (short) 2);
         JCSystem.beginTransaction();
-        Util.arrayFillNonAtomic(s, Constants.P_ENDPOINT, Constants.ENDPOINT_SIZE, (byte) 0);
-        Util.arrayCopy(buf, d, s, Constants.P_ENDPOINT, (short) (1 + alen));
-        Util.arrayCopy(buf, (short) (d + 1 + alen), s, (short) (Constants.P_ENDPOINT + 17), (short) 2);
+        Util.arrayCopy(buf, e, store.state, Constants.P_ENDPOINT, Constants.ENDPOINT_SIZE);
         store.setFlag(Constants.F_ENDPOINT, true);
         JCSystem.commitTransaction();
     }

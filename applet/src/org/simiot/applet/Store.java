@@ -70,9 +70,20 @@ final class Store {
         crypto.deriveKey(master, Constants.LABEL_MAC_DOWN, state, Constants.P_MODEM_ID, macDown);
     }
 
-    /** A new key or identity means the cloud's downlink counter starts again. */
+    /** A new key or identity means the cloud's downlink counter starts again; call inside the key's transaction. */
     void resetDownlinkWindow() {
-        Util.arrayFillNonAtomic(state, Constants.P_RX_HIGHEST, (short) 12, (byte) 0);
+        clear(Constants.P_RX_HIGHEST, Constants.WINDOW_STATE_SIZE);
+    }
+
+    /**
+     * Zeroes state bytes through the transaction facility. Not arrayFillNonAtomic:
+     * that write is outside the transaction, so a tear or an abort would keep it
+     * while rolling back the rest (old keys with a wiped replay window).
+     */
+    void clear(short off, short len) {
+        for (short i = off; i < (short) (off + len); i++) {
+            state[i] = 0;
+        }
     }
 
     static boolean carrierBit(short mask, short id) {

@@ -33,6 +33,21 @@ class CardHostTest {
         out.flush();
     }
 
+    /** Starts the host and serves vpcd on a daemon thread. */
+    static Thread serve(CardHost host) throws Exception {
+        host.start(null);
+        Thread t = new Thread(() -> {
+            try {
+                host.serve();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     @Test
     void servesVpcdReconnectsAndKeepsItsMemory(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("card.bin");
@@ -41,17 +56,7 @@ class CardHostTest {
         try (ServerSocket vpcd = new ServerSocket(0)) {
             vpcd.setSoTimeout(20000);
             host = new CardHost("127.0.0.1", vpcd.getLocalPort(), state, true);
-            host.start(null);
-            final CardHost h = host;
-            t = new Thread(() -> {
-                try {
-                    h.serve();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            t = serve(host);
             try (Socket s = vpcd.accept()) {
                 DataInputStream in = new DataInputStream(s.getInputStream());
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());

@@ -20,7 +20,6 @@ import simiot.test.Hex;
 import simiot.test.Rig;
 import simiot.test.RefV2;
 import simiot.test.SimCard;
-import simiot.tools.Personalise;
 
 /**
  * The edge's view of a real reader: javax.smartcardio through pcscd to the
@@ -39,7 +38,7 @@ class PcscSessionTest {
     void personaliseAndRunASessionThroughPcscd() throws Exception {
         Rig rig = Rig.get();
         Assumptions.assumeTrue(rig.ownCard, "a rig is already up with somebody's card; './simiot rig down' to run this test");
-        Personalise.pcscLibrary();
+        pcscLibrary();
         CardTerminal term = TerminalFactory.getDefault().terminals().getTerminal(Rig.READER);
         assertNotNull(term, "reader " + Rig.READER + " is known to pcscd");
         assertTrue(term.waitForCardPresent(30000), "the card appears in " + Rig.READER);
@@ -72,6 +71,20 @@ class PcscSessionTest {
             ok(ch, "801400000F810303430182028281830100B701FF", 0x9000);
         } finally {
             card.disconnect(true);
+        }
+    }
+
+    /** javax.smartcardio looks for libpcsclite.so, which Debian ships only as libpcsclite.so.1. */
+    static void pcscLibrary() {
+        if (System.getProperty("sun.security.smartcardio.library") != null) {
+            return;
+        }
+        for (String dir : java.util.List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/arm-linux-gnueabihf", "/usr/lib64", "/usr/lib")) {
+            java.nio.file.Path p = java.nio.file.Paths.get(dir, "libpcsclite.so.1");
+            if (java.nio.file.Files.exists(p)) {
+                System.setProperty("sun.security.smartcardio.library", p.toString());
+                return;
+            }
         }
     }
 }

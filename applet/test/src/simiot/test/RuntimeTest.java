@@ -109,4 +109,55 @@ class RuntimeTest {
         for (int i = 1; i < atr.length; i++) x ^= atr[i];
         assertEquals(0, x, "TCK makes the XOR of T0..TCK zero");
     }
+
+    byte[] persistent() {
+        return (byte[]) card.persistentImage().get("applet.persistent");
+    }
+
+    @Test
+    void abortRollsBackOnlyWritesThroughTheTransactionFacility() {
+        sw("800B0500", "9000");
+        assertEquals("00050500", Hex.s(persistent()), "the array store rolls back; arrayFillNonAtomic and arrayCopyNonAtomic do not");
+        assertEquals("05000000" + "9000", send("8005000004"), "a transient write is not rolled back either");
+    }
+
+    @Test
+    void powerLossRollsBackTheJournalButNotNonAtomicWrites() {
+        card.tearAfter(4); // begin (1), persistent[0] (2), fill (3), then power fails before the non-atomic copy (4)
+        assertThrows(PowerLoss.class, () -> send("800B0600"));
+        card.powerOn();
+        assertEquals("00060000", Hex.s(persistent()), "the journaled store is undone, the finished non-atomic fill stays");
+    }
+
+    @Test
+    void aTransactionBeyondTheCommitBufferThrowsBufferFull() {
+        card.commitCapacity(64); // each one-byte store costs 1 + 4 bytes of entry overhead: 12 fit, 13 do not
+        sw("800C0C00", "9000");
+        byte[] big = (byte[]) card.persistentImage().get("applet.big");
+        assertEquals(11, big[11]);
+        sw("800C0D00", "6F00"); // the applet does not catch TransactionException(BUFFER_FULL)
+        assertEquals(Hex.s(big), Hex.s((byte[]) card.persistentImage().get("applet.big")), "nothing of the overflowing transaction stays");
+        assertTrue(card.peakCommitUsed() <= 64);
+    }
+
+    @Test
+    void commitCapacityAndAvailableMemoryAreTheCardsFigures() {
+        // max 512; 507 left after one journaled byte (1 + 4 overhead); 512 after the commit;
+        // EEPROM 16384 - 294 bytes of this applet's arrays and key; RAM 2048 - 21 bytes of transient arrays and key
+        assertEquals("0200" + "01FB" + "0200" + "3EDA" + "07EB" + "9000", send("800D0700"));
+    }
+
+    @Test
+    void transientArraysBeyondTheCardsRamFail() {
+        Card small = new Card();
+        small.memory(16384, 20);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> small.install(ProbeApplet.class, Hex.b(AID), null));
+        assertEquals(javacard.framework.SystemException.NO_TRANSIENT_SPACE, ((javacard.framework.SystemException) e.getCause()).getReason());
+    }
+
+    @Test
+    void aPersistentKeyRollsBackWithTheTransactionATransientKeyDoesNot() {
+        assertEquals("00000000000000000000000000000000" + "9000", send("800E0700"));
+        assertEquals("07070707070707070707070707070707" + "9000", send("800E0701"));
+    }
 }
