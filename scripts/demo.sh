@@ -17,7 +17,9 @@ Usage: ./simiot demo [--http-port 8000] [--udp-port 6001] [--data DIR] [--vpcd-p
 
 Runs the whole chain on this machine:
   cloud      embedded profile (in-process bus, SQLite under data/demo), UI on
-             http://127.0.0.1:8000, UDP gateway on 6001, legacy v1 accepted
+             http://127.0.0.1:8000, UDP gateway on 127.0.0.1:6001, legacy v1
+             accepted; organization 'demo' with login 'demo' (password
+             printed) and SIMIOT_TOKEN=<token> printed on a line of its own
   SIM        the SimIoT Java Card applet in its JVM card host (state in
              data/demo/card.bin), personalised on first start with modem
              00000000000004d2, subscribed to AT&T, Verizon and Disconnect
@@ -59,7 +61,19 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-dotnet "$bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" --legacy-v1 --http-port "$http_port" --udp-port "$udp_port" --data "$data" \
+cloud=(dotnet "$bin/SimIoT.Cloud.Host/release/simiot-cloud.dll")
+# The demo organization: a web login (its generated password kept in data/demo/demo-login, owner-only)
+# and a fresh admin API token each run, made on the store before the cloud starts.
+login_file="$data/demo-login"
+if [[ ! -f "$login_file" ]]; then
+  password=$("${cloud[@]}" user add --org demo --role admin --name demo --data "$data") \
+    || die "creating the demo user failed (delete $data to start afresh)"
+  (umask 077; printf '%s\n' "$password" >"$login_file")
+fi
+"${cloud[@]}" token revoke --org demo --name demo --data "$data" >/dev/null 2>&1 || true
+token=$("${cloud[@]}" token create --org demo --role admin --name demo --data "$data") || die "creating the demo token failed"
+
+"${cloud[@]}" --legacy-v1 --Gateway:LegacyOrganization demo --http-port "$http_port" --udp-address 127.0.0.1 --udp-port "$udp_port" --data "$data" \
   --Logging:LogLevel:Default Warning --Logging:LogLevel:SimIoT Information &
 pids+=($!)
 url="http://127.0.0.1:$http_port"
@@ -70,7 +84,7 @@ for _ in $(seq 1 100); do
 done
 curl -fs --max-time 5 "$url/healthz" >/dev/null || die "the cloud did not answer on $url"
 
-status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/modems" -H 'content-type: application/json' \
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/modems" -H 'content-type: application/json' -H "authorization: Bearer $token" \
   -d "{\"id\":\"$modem_id\",\"nickname\":\"demo-pi\",\"masterKey\":\"$master_key\"}")
 case "$status" in
   201|200) log "registered modem $modem_id with the cloud" ;;
@@ -94,5 +108,8 @@ fi
 pids+=($!)
 
 printf '\nSimIoT demo running. Open %s in a browser (Ctrl-C stops everything).\n' "$url"
+printf "Log in as 'demo', password %s (kept in %s).\n" "$(cat "$login_file")" "$login_file"
+printf 'For scripts and ./simiot loadgen (an admin token of organization demo, valid until the next demo run):\n'
+printf 'SIMIOT_TOKEN=%s\n' "$token"
 printf 'Modem %s: emulated sensors -> SIM applet (v2 frames) -> UDP %s -> cloud.\n\n' "$modem_id" "$udp_port"
 wait -n "${pids[@]}" || true

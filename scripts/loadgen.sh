@@ -20,6 +20,8 @@ Options:
   --protocol P       v2 (default) or v1 (the cloud must run with --legacy-v1)
   --gateway H:P      gateway UDP address (default 127.0.0.1:6001)
   --api URL          cloud HTTP address (default http://127.0.0.1:8000; 'none' to skip)
+  --token TOKEN      API token (admin) of the organization the modems go to (default: $SIMIOT_TOKEN,
+                     which ./simiot demo prints; make one with ./simiot cloud token create)
   --first-id HEX     id of the first modem (default 5100000000000001); runs faster than 16
                      frames/s per modem need fresh ids for the next run (sequences restart from the clock)
   --key HEX          fleet master key, 32 hex digits

@@ -104,7 +104,7 @@ show() {
   else echo "card host:  not running"; fi
   if card_visible; then echo "PC/SC:      card present in '$READER'"
   else echo "PC/SC:      no card in '$READER'"; fi
-  if alive "$DIR/cloud.pid"; then echo "cloud:      running, pid $(cat "$DIR/cloud.pid"), UI http://127.0.0.1:$HTTP_PORT, UDP $UDP_PORT, log $DIR/cloud.log"; fi
+  if alive "$DIR/cloud.pid"; then echo "cloud:      running, pid $(cat "$DIR/cloud.pid"), UI http://127.0.0.1:$HTTP_PORT, UDP $UDP_PORT, log $DIR/cloud.log, API token in $DIR/token"; fi
   if alive "$DIR/agent.pid"; then echo "edge agent: running, pid $(cat "$DIR/agent.pid"), modem $MODEM_ID, log $DIR/agent.log"; fi
 }
 
@@ -126,11 +126,16 @@ up_chain() {
     cloud_args=(--legacy-v1 --http-port "$HTTP_PORT" --udp-port "$UDP_PORT" --data "$DIR/cloud")
     ((kafka)) && cloud_args+=(--kafka "${KAFKA_BOOTSTRAP_SERVERS:-mock}")
     if ((kafka)); then log "starting the cloud on Kafka"; else log "starting the cloud"; fi
-    setsid dotnet "$SIMIOT_ROOT/artifacts/bin/SimIoT.Cloud.Host/release/simiot-cloud.dll" "${cloud_args[@]}" >"$DIR/cloud.log" 2>&1 < /dev/null &
+    local cloud=(dotnet "$SIMIOT_ROOT/artifacts/bin/SimIoT.Cloud.Host/release/simiot-cloud.dll")
+    # An admin token of the default organization (where legacy v1 modems go too), owner-only in the rig's folder.
+    if [[ ! -s "$DIR/token" ]]; then
+      (umask 077; "${cloud[@]}" token create --org default --role admin --name rig --data "$DIR/cloud" >"$DIR/token") || die "creating the rig's API token failed"
+    fi
+    setsid "${cloud[@]}" "${cloud_args[@]}" >"$DIR/cloud.log" 2>&1 < /dev/null &
     echo $! >"$DIR/cloud.pid"
     for _ in $(seq 1 150); do curl -fs --max-time 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break; alive "$DIR/cloud.pid" || break; sleep 0.2; done
     curl -fs --max-time 5 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { tail -n 20 "$DIR/cloud.log" >&2; die "the cloud did not start"; }
-    curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP_PORT/api/modems" -H 'content-type: application/json' \
+    curl -s -o /dev/null -X POST "http://127.0.0.1:$HTTP_PORT/api/modems" -H 'content-type: application/json' -H "authorization: Bearer $(cat "$DIR/token")" \
       -d "{\"id\":\"$MODEM_ID\",\"nickname\":\"rig\",\"masterKey\":\"$MASTER_KEY\"}"
   fi
   if ! alive "$DIR/agent.pid"; then

@@ -24,6 +24,9 @@ public static class CloudApp
         });
         builder.Configuration.AddInMemoryCollection(settings);
         if (string.IsNullOrEmpty(builder.Configuration["Urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // A cloud on the loopback answers only to loopback host names, so a DNS-rebinding page cannot drive it.
+        if (string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]) && new Uri(builder.Configuration["Urls"] ?? DefaultUrl).IsLoopback)
+            builder.Configuration["AllowedHosts"] = "localhost;127.0.0.1;[::1]";
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddCloudCore(config);
@@ -32,7 +35,7 @@ public static class CloudApp
         if (string.IsNullOrWhiteSpace(postgres)) services.AddSqliteStore();
         else services.AddPostgresStore();
 
-        if (role != CloudRole.Gateway) services.AddCloudApi();
+        if (role != CloudRole.Gateway) services.AddCloudApi(config);
 
         var kafka = config[$"{KafkaBusOptions.Section}:{nameof(KafkaBusOptions.Kafka)}"];
         if (string.IsNullOrWhiteSpace(kafka)) services.AddInProcessBus();

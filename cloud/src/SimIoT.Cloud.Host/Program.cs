@@ -21,6 +21,7 @@ var gateway = new Command("gateway", "Run only the UDP gateway (with /healthz an
 var api = new Command("api", "Run only the API, store sink, SSE and web UI; pair it with 'gateway' over --kafka.");
 root.Subcommands.Add(gateway);
 root.Subcommands.Add(api);
+AdminCommands.Add(root, data, postgres);
 root.SetAction((result, ct) => RunAsync(CloudRole.All, result, ct));
 gateway.SetAction((result, ct) => RunAsync(CloudRole.Gateway, result, ct));
 api.SetAction((result, ct) => RunAsync(CloudRole.Api, result, ct));

@@ -85,7 +85,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     }
 
     private IEnumerable<string> KnownTopics() => CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
-        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges]);
+        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges, CloudTopics.Audit]);
 
     public void Publish(string topic, string key, ReadOnlyMemory<byte> value)
     {

@@ -10,16 +10,21 @@ using SimIoT.Protocol.V2;
 namespace SimIoT.Cloud.Postgres;
 
 /// <summary>The distributed profile's store; the schema Grafana reads (<see cref="PostgresSchema"/>).</summary>
-public sealed class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
+public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
 {
-    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at";
+    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
     private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
     private readonly NpgsqlDataSource _source;
 
-    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger)
+    private readonly ModemKeyProtector? _keys;
+
+    /// <param name="keys">Null only for the command line's identity commands, which never touch master keys.</param>
+    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger, ModemKeyProtector? keys = null)
     {
+        _keys = keys;
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
         int applied = Migrate();
+        if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
 
@@ -146,22 +151,22 @@ public sealed class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandS
 
     private static DateTime Utc(NpgsqlDataReader r, int i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
 
-    private static ModemRecord ReadModem(NpgsqlDataReader r) => new(
+    private ModemRecord ReadModem(NpgsqlDataReader r) => new(
         ModemId.Parse(r.GetString(0)), r.GetString(1), r.GetString(2) == "v1" ? ModemProtocol.V1 : ModemProtocol.V2,
-        r.IsDBNull(3) ? null : (byte[])r[3], Utc(r, 4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : Utc(r, 6),
-        r.IsDBNull(7) ? null : r.GetString(7), (uint)r.GetInt64(8), unchecked((ulong)r.GetInt64(9)));
+        r.IsDBNull(3) ? null : Keys.Unprotect(ModemId.Parse(r.GetString(0)), (byte[])r[3]), Utc(r, 4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : Utc(r, 6),
+        r.IsDBNull(7) ? null : r.GetString(7), (uint)r.GetInt64(8), unchecked((ulong)r.GetInt64(9)), r.GetString(11));
 
     public async Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken)
     {
         await using var command = Command("""
-            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint)
-            VALUES (@id, @nick, @proto, @key, @at, @endpoint)
+            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint, organization)
+            VALUES (@id, @nick, @proto, @key, @at, @endpoint, @org)
             ON CONFLICT (modem_id) DO UPDATE SET nickname = @nick, protocol = @proto, master_key = @key, registered_at = @at,
                 deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = @endpoint, uplink_highest = 0, uplink_bitmap = 0
-            WHERE modems.deleted_at IS NOT NULL
+            WHERE modems.deleted_at IS NOT NULL AND modems.organization = @org
             """,
             ("id", modem.Id.ToString()), ("nick", modem.Nickname), ("proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
-            ("key", modem.MasterKey), ("at", modem.RegisteredAt), ("endpoint", modem.Endpoint));
+            ("key", modem.MasterKey is { } key ? Keys.Protect(modem.Id, key) : null), ("at", modem.RegisteredAt), ("endpoint", modem.Endpoint), ("org", modem.Organization));
         command.Parameters["key"].NpgsqlDbType = NpgsqlDbType.Bytea;
         command.Parameters["endpoint"].NpgsqlDbType = NpgsqlDbType.Text;
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;

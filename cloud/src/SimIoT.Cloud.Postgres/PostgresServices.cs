@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SimIoT.Cloud.Audit;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
 
 namespace SimIoT.Cloud.Postgres;
@@ -7,10 +10,13 @@ public static class PostgresServices
 {
     public static IServiceCollection AddPostgresStore(this IServiceCollection services)
     {
+        services.TryAddSingleton<ModemKeyProtector>();
         services.AddSingleton<PostgresCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

@@ -4,7 +4,7 @@ using SimIoT.Cloud.Modems;
 
 namespace SimIoT.Cloud;
 
-/// <summary>JSON of the cloud's own bus records (command-state, modem-changes).</summary>
+/// <summary>JSON of the cloud's own bus records (command-state, modem-changes, audit).</summary>
 public static class CloudJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
@@ -16,6 +16,8 @@ public static class CloudJson
     public static byte[] Serialize(CommandStateChange change) => JsonSerializer.SerializeToUtf8Bytes(change, Options);
 
     public static byte[] Serialize(ModemChange change) => JsonSerializer.SerializeToUtf8Bytes(change, Options);
+
+    public static byte[] Serialize(Audit.AuditRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, Options);
 
     public static T? Deserialize<T>(ReadOnlySpan<byte> utf8) where T : class
     {

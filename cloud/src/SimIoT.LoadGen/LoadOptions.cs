@@ -12,6 +12,8 @@ public sealed record LoadOptions
     public string Protocol { get; init; } = "v2";
     public string Gateway { get; init; } = "127.0.0.1:6001";
     public Uri? Api { get; init; } = new("http://127.0.0.1:8000");
+    /// <summary>API token (admin of the organization the modems are registered in); sent as a Bearer token.</summary>
+    public string? Token { get; init; }
     public ulong FirstId { get; init; } = 0x5100_0000_0000_0001;
     public byte[] MasterKey { get; init; } = Convert.FromHexString("5349_4d49_6f54_2d6c_6f61_6467_656e_2d31".Replace("_", "", StringComparison.Ordinal));
     /// <summary>Measure datagram-to-SSE latency on /api/events.</summary>

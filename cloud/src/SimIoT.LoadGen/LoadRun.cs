@@ -26,6 +26,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var gateway = await ResolveAsync(options.Gateway).ConfigureAwait(false);
         bool v2 = options.Protocol == "v2";
         using var http = options.Api is null ? null : new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
+        if (http is not null && options.Token is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", options.Token);
         var modems = new List<SimulatedModem>();
         var legacy = new List<Socket>();
         var acked = new Dictionary<SimulatedModem, AckedFrames>();
@@ -164,7 +165,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             var response = await http.PostAsJsonAsync("/api/modems", new { id = modem.Id.ToString(), nickname = $"loadgen-{modem.Id.Value - options.FirstId + 1}", masterKey = Convert.ToHexString(modem.MasterKey) }, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Created) created++;
             else if (response.StatusCode != HttpStatusCode.Conflict)
-                throw new InvalidOperationException($"registering modem {modem.Id} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+                throw new InvalidOperationException($"registering modem {modem.Id} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}"
+                    + (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? " (give an admin token: --token or SIMIOT_TOKEN)" : ""));
         }
         output.WriteLine($"loadgen: registered {created} modems ({modems.Count - created} already known)");
     }

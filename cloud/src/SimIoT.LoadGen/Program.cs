@@ -10,6 +10,7 @@ var protocol = new Option<string>("--protocol") { Description = "v2 (sealed fram
 protocol.AcceptOnlyFromAmong("v1", "v2");
 var gateway = new Option<string>("--gateway") { Description = "the gateway's UDP address", DefaultValueFactory = _ => "127.0.0.1:6001" };
 var api = new Option<string>("--api") { Description = "the cloud's HTTP address (registration, /metrics, /api/events); 'none' to skip", DefaultValueFactory = _ => "http://127.0.0.1:8000" };
+var token = new Option<string?>("--token") { Description = "API token of the organization to register the modems in (admin role); default: $SIMIOT_TOKEN", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SIMIOT_TOKEN") };
 var firstId = new Option<string>("--first-id") { Description = "modem id of the first modem, hex", DefaultValueFactory = _ => "5100000000000001" };
 var key = new Option<string?>("--key") { Description = "the fleet's master key, 32 hex digits (each modem derives its own keys with its id)" };
 var noLatency = new Option<bool>("--no-latency") { Description = "do not read /api/events to measure latency (for ingest-rate runs)" };
@@ -17,7 +18,7 @@ var nack = new Option<string[]>("--nack") { Description = "carriers the simulate
 
 var root = new RootCommand("SimIoT load generator: a fleet of simulated modems sending real v2 frames (or seed v1 packets) and answering carrier switches.")
 {
-    modems, rate, duration, protocol, gateway, api, firstId, key, noLatency, nack,
+    modems, rate, duration, protocol, gateway, api, token, firstId, key, noLatency, nack,
 };
 root.SetAction(async (result, ct) =>
 {
@@ -37,6 +38,7 @@ root.SetAction(async (result, ct) =>
         Protocol = result.GetValue(protocol)!,
         Gateway = result.GetValue(gateway)!,
         Api = apiText == "none" ? null : new Uri(apiText),
+        Token = string.IsNullOrWhiteSpace(result.GetValue(token)) ? null : result.GetValue(token),
         FirstId = ulong.Parse(result.GetValue(firstId)!, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
         MasterKey = result.GetValue(key) is { } k ? Convert.FromHexString(k) : defaults.MasterKey,
         Latency = !result.GetValue(noLatency),

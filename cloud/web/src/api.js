@@ -1,12 +1,15 @@
 // Thin wrappers over the cloud's HTTP API; errors carry the ProblemDetails text.
+// A 401 means no (or an expired) session: the login page.
 export async function getJson(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (response.status === 401) location.assign("/login");
   if (!response.ok) throw new Error(await problemText(response));
   return response.json();
 }
 
 export async function postJson(path, body) {
   const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (response.status === 401) location.assign("/login");
   if (!response.ok) throw new Error(await problemText(response));
   return response.json();
 }

@@ -12,14 +12,15 @@ const COLORS = ["#2563eb", "#dc2626", "#16a34a"];
 const FAILED = new Set(["nacked", "timed-out", "expired"]);
 
 // One modem: live charts from SSE, carrier switch with live state, command history.
-export function modemView(root, id) {
+// A viewer sees no switch: the API would refuse it (403) anyway.
+export function modemView(root, id, caller) {
   root.innerHTML = `<p><a href="#/">← fleet</a></p>
     <section class="panel"><h2 data-testid="modem-title">Modem <code>${escape(id)}</code></h2><div class="facts" id="facts"></div></section>
-    <section class="panel"><h3>Carrier switch</h3>
+    ${caller.role === "viewer" ? "" : `<section class="panel"><h3>Carrier switch</h3>
       <div class="switch"><select id="carrier" data-testid="switch-carrier">
         <option>AT&amp;T</option><option>T-Mobile</option><option selected>Verizon</option><option>Disconnect</option></select>
         <button id="switch" data-testid="switch-button">Switch</button>
-        <span id="status" data-testid="command-status"></span></div></section>
+        <span id="status" data-testid="command-status"></span></div></section>`}
     <section class="charts" id="charts"></section>
     <section class="panel"><h3>Command history</h3><table data-testid="history"><thead><tr><th>#</th><th>Carrier</th><th>State</th><th>Attempts</th><th>Result</th><th>Updated</th></tr></thead><tbody id="history"></tbody></table></section>`;
   const charts = new Map();
@@ -58,7 +59,8 @@ export function modemView(root, id) {
     status.textContent = `Switch to ${command.carrier}: ${command.state}${failed ? " (failed)" : ""}${detail}`;
   }
 
-  root.querySelector("#switch").onclick = async () => {
+  const switchButton = root.querySelector("#switch");
+  if (switchButton) switchButton.onclick = async () => {
     const carrier = root.querySelector("#carrier").value;
     try {
       const accepted = await postJson(`/api/modems/${id}/carrier-switch`, { carrier });

@@ -31,7 +31,7 @@ public class S2_CarrierSwitchFromUiTests
         await SimIoT.Cloud.Tests.Infrastructure.Eventually.ValueAsync(rig.ModemAsync, j => j.GetProperty("link").GetString() == "fresh", "the modem's link is fresh", HilRig.Wait);
 
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.Chromium.NewPageAsync();
+        var page = await browser.Chromium.NewPageAsync(new() { ExtraHTTPHeaders = rig.Cloud.AuthHeaders });
         var consoleErrors = new List<string>();
         page.PageError += (_, e) => consoleErrors.Add(e);
         await page.GotoAsync(rig.Cloud.BaseAddress.ToString());

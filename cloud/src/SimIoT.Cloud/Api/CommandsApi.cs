@@ -1,8 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
 using SimIoT.Protocol.Kafka;
 using SimIoT.Protocol.V1;
@@ -15,42 +18,45 @@ public static class CommandsApi
     public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/modems/{id}/carrier-switch", SwitchAsync).WithTags("Commands").WithName("SwitchCarrier")
-            .WithSummary("Queues a carrier switch; follow it at the Location given, or on /api/events.");
+            .WithSummary("Queues a carrier switch (operator); follow it at the Location given, or on /api/events.")
+            .RequireAuthorization(Roles.Operator);
         app.MapGet("/api/commands/{id}", GetAsync).WithTags("Commands").WithName("GetCommand").WithSummary("One command and its state.");
         app.MapGet("/api/modems/{id}/commands", HistoryAsync).WithTags("Commands").WithName("ListModemCommands").WithSummary("A modem's commands, newest first.");
         return app;
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SwitchAsync(
-        string id, CarrierSwitchRequest request, IModemStore modems, ICommandStore commands, IEventBus bus, TimeProvider time, CancellationToken ct)
+        string id, CarrierSwitchRequest request, HttpContext context, AuditLog audit, IModemStore modems, ICommandStore commands, IEventBus bus, TimeProvider time, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
         if (!CarrierNames.TryParse(request.Carrier, out var carrier))
             return Problems.Validation("carrier", $"'{request.Carrier}' is not a carrier; valid carriers: {CarrierNames.Valid}");
+        if (!await modems.VisibleAsync(modemId, context.User, ct)) return Problems.UnknownModem(id);
         var (modem, deleted) = await modems.FindModemAsync(modemId, ct);
         if (deleted) return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem deleted", detail: $"modem {id} was deleted");
         if (modem is null) return Problems.UnknownModem(id);
         var name = CarrierNames.ToName(carrier);
         var record = await commands.CreateCommandAsync(modemId, name, time.GetUtcNow().UtcDateTime, ct);
+        await audit.RecordAsync(context, AuditActions.CarrierSwitchRequested, modemId.ToString(), $"command {record.Id} to {name}");
         bus.Publish(CloudTopics.DownstreamRequest, modemId.ToString(),
             ContractJson.Serialize(new DownstreamRequestMessage(KafkaTopics.CarrierSwitchPerformType, name, modemId.ToString(), record.Id)));
         return TypedResults.Accepted($"/api/commands/{record.Id}", new CommandAccepted(record.Id, "queued"));
     }
 
-    private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> GetAsync(uint id, ICommandStore commands, CancellationToken ct)
+    private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> GetAsync(uint id, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, CancellationToken ct)
     {
         var record = await commands.FindCommandAsync(id, ct);
-        return record is null
+        return record is null || !await modems.VisibleAsync(record.ModemId, user, ct)
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}")
             : TypedResults.Ok(record.ToDto());
     }
 
-    private static async Task<Results<Ok<CommandDto[]>, ProblemHttpResult>> HistoryAsync(string id, int? limit, IModemStore modems, ICommandStore commands, CancellationToken ct)
+    private static async Task<Results<Ok<CommandDto[]>, ProblemHttpResult>> HistoryAsync(string id, int? limit, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, CancellationToken ct)
     {
         if (!ModemId.TryParse(id, out var modemId)) return Problems.BadModemId(id);
-        var (modem, deleted) = await modems.FindModemAsync(modemId, ct);
-        if (modem is null && !deleted) return Problems.UnknownModem(id);
-        var list = await commands.ListCommandsAsync(modemId, Math.Clamp(limit ?? 100, 1, 1000), ct);
+        if (limit is < 1 or > 1000) return Problems.Validation("limit", "limit must be between 1 and 1000");
+        if (!await modems.VisibleAsync(modemId, user, ct)) return Problems.UnknownModem(id);
+        var list = await commands.ListCommandsAsync(modemId, limit ?? 100, ct);
         return TypedResults.Ok(list.Select(c => c.ToDto()).ToArray());
     }
 }

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SimIoT.Cloud.Events;
+using SimIoT.Cloud.Identity;
+using SimIoT.Cloud.Store;
+using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Api;
 
@@ -11,12 +14,15 @@ public static class EventsApi
     {
         app.MapGet("/api/events", StreamAsync).WithTags("Events").WithName("Events")
             .WithSummary("Server-Sent Events: telemetry (point as on its topic), command (state changes), carrier (ACK/NACK), modem (registry changes). ?modemId= filters.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .RequireRateLimiting(IdentityServices.SseLimitPolicy);
         return app;
     }
 
-    private static async Task StreamAsync(HttpContext context, EventStream stream, string? modemId)
+    private static async Task StreamAsync(HttpContext context, EventStream stream, IModemStore modems, string? modemId)
     {
+        var organization = context.User.OrganizationOf();
+        var visible = new Dictionary<string, bool>();
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
@@ -43,12 +49,25 @@ public static class EventsApi
                     await body.FlushAsync(ct);
                     continue;
                 }
-                while (reader.TryRead(out var frame)) await body.WriteAsync(frame, ct);
+                while (reader.TryRead(out var frame))
+                {
+                    if (await VisibleAsync(frame)) await body.WriteAsync(frame.Bytes, ct);
+                }
                 await body.FlushAsync(ct);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+
+        // Each modem's organization is looked up once per client, and again after a registry change.
+        async ValueTask<bool> VisibleAsync(EventFrame frame)
+        {
+            if (frame.RegistryChange) visible.Remove(frame.ModemId);
+            if (visible.TryGetValue(frame.ModemId, out bool known)) return known;
+            bool mine = ModemId.TryParse(frame.ModemId, out var id) && await modems.FindOrganizationAsync(id, ct) == organization;
+            visible[frame.ModemId] = mine;
+            return mine;
         }
     }
 }

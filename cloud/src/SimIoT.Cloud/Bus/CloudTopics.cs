@@ -14,6 +14,9 @@ public static class CloudTopics
     public const string CommandState = "command-state";
     public const string ModemChanges = "modem-changes";
 
+    /// <summary>Every audited state change (keyed by organization), for consumers outside the cloud.</summary>
+    public const string Audit = "audit";
+
     /// <summary>Telemetry of devices missing from the catalog goes to device-&lt;id&gt;.</summary>
     public const string UnknownDevicePattern = "^device-[0-9]+$";
 

@@ -35,7 +35,7 @@ public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : I
     public ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken)
     {
         if (_clients.IsEmpty) return ValueTask.CompletedTask;
-        var frame = Frame(message);
+        var frame = new EventFrame(message.Key, message.Topic == CloudTopics.ModemChanges, Frame(message));
         foreach (var client in _clients.Keys)
         {
             if (client.ModemId is null || client.ModemId == message.Key) client.Queue.Writer.TryWrite(frame);

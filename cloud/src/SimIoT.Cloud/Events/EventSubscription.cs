@@ -20,7 +20,7 @@ public sealed class EventSubscription : IDisposable
     /// <summary>Only this modem's events, or all when null.</summary>
     public string? ModemId { get; }
 
-    public Channel<byte[]> Queue { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    public Channel<EventFrame> Queue { get; } = Channel.CreateBounded<EventFrame>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     public void Dispose() => _remove(this);
 }

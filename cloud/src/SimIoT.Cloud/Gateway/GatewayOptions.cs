@@ -13,6 +13,9 @@ public sealed class GatewayOptions
     /// <summary>Accept v1 seed packets (unauthenticated; identity = source endpoint).</summary>
     public bool LegacyV1 { get; set; }
 
+    /// <summary>The organization legacy v1 modems (which carry no identity) are registered in.</summary>
+    public string LegacyOrganization { get; set; } = Identity.OrganizationNames.Default;
+
     /// <summary>Modem that a seed downstream-request naming no modem goes to, when several are registered.</summary>
     public string? DefaultModem { get; set; }
 

@@ -16,6 +16,6 @@ public sealed class ModemChangesHandler(ModemRegistry registry) : IBusHandler
         var change = CloudJson.Deserialize<ModemChange>(message.Value.Span);
         if (change is null || !ModemId.TryParse(change.ModemId, out var id)) return;
         await registry.Loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await registry.ReloadAsync(id, cancellationToken).ConfigureAwait(false);
+        await registry.ReloadAsync(id, cancellationToken, replace: change.Change == ModemChange.Rekeyed).ConfigureAwait(false);
     }
 }

@@ -36,7 +36,8 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
         _loaded.TrySetResult();
     }
 
-    public async Task ReloadAsync(ModemId id, CancellationToken cancellationToken)
+    /// <param name="replace">A re-keyed modem: its session starts again with the new key.</param>
+    public async Task ReloadAsync(ModemId id, CancellationToken cancellationToken, bool replace = false)
     {
         var (modem, _) = await store.FindModemAsync(id, cancellationToken).ConfigureAwait(false);
         if (modem is null)
@@ -45,7 +46,7 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
             return;
         }
         // Already known: keep its live state (binding, window, sequences).
-        if (_sessions.ContainsKey(id.Value)) return;
+        if (!replace && _sessions.ContainsKey(id.Value)) return;
         Put(modem);
     }
 

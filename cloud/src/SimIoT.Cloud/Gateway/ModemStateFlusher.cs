@@ -46,7 +46,8 @@ public sealed class ModemStateFlusher(
             {
                 if (!session.Stored)
                 {
-                    var record = new ModemRecord(session.Id, $"legacy {session.EndpointText}", ModemProtocol.V1, null, DateTime.UtcNow, Endpoint: session.EndpointText);
+                    var record = new ModemRecord(session.Id, $"legacy {session.EndpointText}", ModemProtocol.V1, null, DateTime.UtcNow, Endpoint: session.EndpointText,
+                        Organization: options.Value.LegacyOrganization);
                     await store.AddModemAsync(record, cancellationToken).ConfigureAwait(false);
                     session.Stored = true;
                     bus.Publish(CloudTopics.ModemChanges, session.IdText, CloudJson.Serialize(new ModemChange(session.IdText, ModemChange.Registered)));

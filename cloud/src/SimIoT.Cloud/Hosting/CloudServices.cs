@@ -4,10 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SimIoT.Cloud.Api;
+using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Events;
 using SimIoT.Cloud.Gateway;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Metrics;
 using SimIoT.Cloud.Store;
 using SimIoT.Cloud.Telemetry;
@@ -47,18 +49,22 @@ public static class CloudServices
 
     public static IServiceCollection AddSqliteStore(this IServiceCollection services)
     {
+        services.TryAddSingleton<ModemKeyProtector>();
         services.AddSingleton<SqliteCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
     /// <summary>The API side: store sink, command states, SSE. Register before the bus.</summary>
-    public static IServiceCollection AddCloudApi(this IServiceCollection services)
+    public static IServiceCollection AddCloudApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddCloudIdentity(configuration);
         services.AddSingleton<TelemetrySink>();
         services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<TelemetrySink>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
@@ -99,11 +105,20 @@ public static class CloudServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapModemsApi();
-        app.MapTelemetryApi();
-        app.MapCommandsApi();
-        app.MapEventsApi();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseRateLimiter();
+        app.MapLogin();
+        // Every API endpoint needs a caller of the organization (docs/security.md); roles narrow it further.
+        app.MapOpenApi().RequireAuthorization(Roles.Viewer);
+        var api = app.MapGroup("").RequireAuthorization(Roles.Viewer);
+        api.MapModemsApi();
+        api.MapTelemetryApi();
+        api.MapCommandsApi();
+        api.MapEventsApi();
+        api.MapUiConfig();
+        api.MapAuditApi();
         return app;
     }
 }

@@ -26,6 +26,7 @@ public sealed class CloudMetrics
     private long _storeWritten;
     private long _storeOldestPendingTicks;
     private long _sseClients;
+    private long _loginFailures;
 
     public void Datagram(DatagramOutcome outcome) => Interlocked.Increment(ref _datagrams[(int)outcome]);
     public long DatagramCount(DatagramOutcome outcome) => Interlocked.Read(ref _datagrams[(int)outcome]);
@@ -45,6 +46,7 @@ public sealed class CloudMetrics
     public long StoreWrittenCount => Interlocked.Read(ref _storeWritten);
     public void StoreOldestPending(DateTime? utc) => Interlocked.Exchange(ref _storeOldestPendingTicks, utc?.Ticks ?? 0);
     public void SseClient(int delta) => Interlocked.Add(ref _sseClients, delta);
+    public void LoginFailed() => Interlocked.Increment(ref _loginFailures);
 
     public void ObserveBusLatency(TimeSpan elapsed)
     {
@@ -92,6 +94,7 @@ public sealed class CloudMetrics
         long oldest = Interlocked.Read(ref _storeOldestPendingTicks);
         Gauge(text, "simiot_store_lag_seconds", "Age of the oldest telemetry point waiting for the store.", oldest == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - oldest) / (double)TimeSpan.TicksPerSecond));
         Gauge(text, "simiot_sse_clients", "Connected /api/events clients.", Interlocked.Read(ref _sseClients));
+        Counter(text, "simiot_auth_login_failures_total", "Web UI logins refused (unknown user or wrong password).", Interlocked.Read(ref _loginFailures));
         return text.ToString();
     }
 

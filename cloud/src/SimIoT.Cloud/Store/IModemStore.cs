@@ -11,8 +11,14 @@ public interface IModemStore
     /// <summary>The modem, with <paramref name="deleted"/> true when it existed and was deleted; null when never known.</summary>
     Task<(ModemRecord? Modem, bool Deleted)> FindModemAsync(ModemId id, CancellationToken cancellationToken);
 
-    /// <summary>Registers a modem (or a deleted one again); false when an active modem has that id.</summary>
+    /// <summary>The organization of a modem ever registered, deleted or not; null when never known.</summary>
+    Task<string?> FindOrganizationAsync(ModemId id, CancellationToken cancellationToken);
+
+    /// <summary>Registers a modem (or one its organization deleted, again); false when the id is taken.</summary>
     Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken);
+
+    /// <summary>Replaces an active modem's master key (an admin's re-key); false when no such active modem.</summary>
+    Task<bool> SetModemKeyAsync(ModemId id, byte[] key, CancellationToken cancellationToken);
 
     Task<bool> DeleteModemAsync(ModemId id, DateTime now, CancellationToken cancellationToken);
 

@@ -10,11 +10,12 @@ namespace SimIoT.Cloud.Store;
 /// The embedded profile's store: one SQLite file (WAL) behind one connection, used under a
 /// lock: SQLite serialises writers anyway, and one connection keeps prepared statements warm.
 /// </summary>
-public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
+public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandStore, IDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
+        PRAGMA secure_delete = ON;
         CREATE TABLE IF NOT EXISTS modems (
             modem_id TEXT PRIMARY KEY,
             nickname TEXT NOT NULL,
@@ -59,15 +60,20 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         DROP INDEX IF EXISTS telemetry_by_modem_sensor_time;
         """;
 
-    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at";
+    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly SqliteConnection _connection;
 
-    public SqliteCloudStore(IOptions<StoreOptions> options)
+    private readonly ModemKeyProtector? _keys;
+
+    /// <param name="keys">Null only for the command line's identity commands, which never touch master keys.</param>
+    public SqliteCloudStore(IOptions<StoreOptions> options, ModemKeyProtector? keys = null)
     {
+        _keys = keys;
         var dir = System.IO.Path.GetFullPath(options.Value.DataDir);
         Directory.CreateDirectory(dir);
         FilePath = System.IO.Path.Combine(dir, "simiot.db");
+        CreateOwnerOnly(FilePath);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());
         _connection.Open();
         using var command = _connection.CreateCommand();
@@ -82,6 +88,8 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
             command.ExecuteNonQuery();
             tx.Commit();
         }
+        MigrateIdentity();
+        if (_keys is not null) RewrapKeys(_keys);
     }
 
     public string FilePath { get; }
@@ -224,31 +232,32 @@ public sealed class SqliteCloudStore : ITelemetryStore, IModemStore, ICommandSto
         return reader.IsDBNull(10) ? (ReadModem(reader), false) : (null, true);
     }, cancellationToken);
 
-    private static ModemRecord ReadModem(SqliteDataReader r) => new(
+    private ModemRecord ReadModem(SqliteDataReader r) => new(
         ModemId.Parse(r.GetString(0)),
         r.GetString(1),
         r.GetString(2) == "v1" ? ModemProtocol.V1 : ModemProtocol.V2,
-        r.IsDBNull(3) ? null : (byte[])r[3],
+        r.IsDBNull(3) ? null : Keys.Unprotect(ModemId.Parse(r.GetString(0)), (byte[])r[3]),
         Utc(r, 4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : Utc(r, 6),
         r.IsDBNull(7) ? null : r.GetString(7),
         (uint)r.GetInt64(8),
-        unchecked((ulong)r.GetInt64(9)));
+        unchecked((ulong)r.GetInt64(9)),
+        r.GetString(11));
 
     public Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         // A deleted modem may be registered again: it gets a fresh row but keeps its downlink
         // reservation, so a re-registered SIM with the same key never sees a sequence twice.
         using var command = Command(c, """
-            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint)
-            VALUES ($id, $nick, $proto, $key, $at, $endpoint)
+            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint, organization)
+            VALUES ($id, $nick, $proto, $key, $at, $endpoint, $org)
             ON CONFLICT (modem_id) DO UPDATE SET nickname = $nick, protocol = $proto, master_key = $key, registered_at = $at,
                 deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = $endpoint, uplink_highest = 0, uplink_bitmap = 0
-            WHERE modems.deleted_at IS NOT NULL
+            WHERE modems.deleted_at IS NOT NULL AND modems.organization = $org
             """,
             ("$id", modem.Id.ToString()), ("$nick", modem.Nickname), ("$proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
-            ("$key", modem.MasterKey), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint));
+            ("$key", modem.MasterKey is { } key ? Keys.Protect(modem.Id, key) : null), ("$at", modem.RegisteredAt), ("$endpoint", modem.Endpoint), ("$org", modem.Organization));
         return command.ExecuteNonQuery() == 1;
     }, cancellationToken);
 

@@ -65,6 +65,7 @@ public class TelemetryEndToEndTests
     {
         var dataDir = Directory.CreateTempSubdirectory("simiot-seq").FullName;
         uint before, after, uplink;
+        byte[] key;
         await using (var cloud = await CloudHarness.StartAsync(dataDir: dataDir))
         {
             var modem = await cloud.AddModemAsync(0x99);
@@ -72,26 +73,18 @@ public class TelemetryEndToEndTests
             await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(seq), "first ack");
             before = modem.LastDownlinkSequence;
             uplink = modem.LastSequence;
+            key = modem.MasterKey;
             Assert.True(before >= 1);
         }
         // A new cloud on the same data: the first downlink after the restart must be above every earlier one.
         await using (var cloud = await CloudHarness.StartAsync(dataDir: dataDir))
         {
-            using var modem = new SimIoT.LoadGen.SimulatedModem(new ModemId(0x99), ReadKey(dataDir), cloud.Udp) { LastSequence = uplink };
+            using var modem = new SimIoT.LoadGen.SimulatedModem(new ModemId(0x99), key, cloud.Udp) { LastSequence = uplink };
             modem.SendData();
             await Eventually.TrueAsync(() => modem.AcksReceived > 0, "an ack after the restart");
             after = modem.LastDownlinkSequence;
         }
         Assert.True(after > before, $"downlink sequence after restart {after} must exceed {before}");
         Directory.Delete(dataDir, true);
-    }
-
-    private static byte[] ReadKey(string dataDir)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "simiot.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT master_key FROM modems WHERE modem_id = '0000000000000099'";
-        return (byte[])command.ExecuteScalar()!;
     }
 }

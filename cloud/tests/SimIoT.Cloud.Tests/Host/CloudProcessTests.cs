@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using SimIoT.Cloud.Tests.Infrastructure;
 using SimIoT.LoadGen;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
@@ -51,8 +52,10 @@ public class CloudProcessTests
             frames = [.. Enumerable.Range(1, 50).Select(i => SecureFrame.Seal(keys, FrameKind.UplinkData, (uint)i, V1Packet.IotData(3, t0.AddSeconds(i), TelemetryValues.Encode(2000 + i)).ToArray()))];
         try
         {
+            var token = await CliAsync("token", "create", "--org", "default", "--role", "admin", "--data", data);
             await using (var first = await CloudProcess.StartAsync(data, "--Gateway:FlushInterval=01:00:00"))
             {
+                first.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
                 var registered = await first.Http.PostAsync("/api/modems", new StringContent(
                     $$"""{"id":"{{id}}","nickname":"crashing","masterKey":"{{Convert.ToHexString(key)}}"}""", System.Text.Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
@@ -71,6 +74,76 @@ public class CloudProcessTests
         {
             Directory.Delete(data, true);
         }
+    }
+
+    [Fact]
+    public async Task A_fresh_cloud_refuses_anonymous_calls_and_says_once_how_to_create_the_first_admin()
+    {
+        var data = Directory.CreateTempSubdirectory("simiot-first-run").FullName;
+        try
+        {
+            await using var cloud = await CloudProcess.StartAsync(data);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
+            static int Notices(string output) => output.Split('\n').Count(line => line.Contains("./simiot cloud token create --org NAME --role admin", StringComparison.Ordinal));
+            await Eventually.TrueAsync(() => Notices(cloud.Output) > 0, "the first-run notice is printed");
+            // Printed at start only: a call after it does not print it again.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
+            Assert.Equal(1, Notices(cloud.Output));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    [Fact]
+    public async Task Tokens_made_on_the_command_line_open_their_organization_with_their_role_until_revoked()
+    {
+        var data = Directory.CreateTempSubdirectory("simiot-cli").FullName;
+        try
+        {
+            var viewer = await CliAsync("token", "create", "--org", "acme", "--role", "viewer", "--name", "dashboard", "--expires", "30d", "--data", data);
+            Assert.Matches("^simiot_[A-Za-z0-9_-]{43}$", viewer);
+            Assert.Contains("acme", (await CliAsync("org", "list", "--data", data)).Split('\n'));
+            var list = await CliAsync("token", "list", "--data", data);
+            Assert.Contains("acme\tdashboard\tviewer", list, StringComparison.Ordinal);
+            Assert.DoesNotContain(viewer, list, StringComparison.Ordinal);
+            var password = await CliAsync("user", "add", "--org", "acme", "--role", "admin", "--name", "alice", "--data", data);
+            Assert.True(password.Length >= 12, password);
+
+            await using var cloud = await CloudProcess.StartAsync(data);
+            cloud.Http.DefaultRequestHeaders.Authorization = new("Bearer", viewer);
+            Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
+            var register = await cloud.Http.PostAsync("/api/modems", new StringContent("""{"id":"00000000000000aa","masterKey":"000102030405060708090a0b0c0d0e0f"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Forbidden, register.StatusCode);
+            Assert.Equal(string.Empty, await CliAsync("token", "revoke", "--org", "acme", "--name", "dashboard", "--data", data));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
+            Assert.Contains("acme\tdashboard\tviewer", await CliAsync("token", "list", "--org", "acme", "--data", data), StringComparison.Ordinal);
+
+            // What the command line changed is in the organization's audit, done by "cli".
+            cloud.Http.DefaultRequestHeaders.Authorization = new("Bearer", await CliAsync("token", "create", "--org", "acme", "--role", "admin", "--name", "auditor", "--data", data));
+            var audit = System.Text.Json.JsonDocument.Parse(await cloud.Http.GetStringAsync("/api/audit")).RootElement.EnumerateArray()
+                .Select(a => (a.GetProperty("actor").GetString(), a.GetProperty("action").GetString(), a.GetProperty("target").GetString())).ToList();
+            Assert.Equal([("cli", "token.created", "auditor"), ("cli", "token.revoked", "dashboard"), ("cli", "user.created", "alice"), ("cli", "token.created", "dashboard")], audit);
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    /// <summary>Runs simiot-cloud with these arguments to completion; its stdout, trimmed (the test fails on a non-zero exit).</summary>
+    private static async Task<string> CliAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, $"simiot-cloud {string.Join(' ', args)}: exit {process.ExitCode}\n{await stderr}");
+        return (await stdout).Trim();
     }
 
     private static long Rows(string data)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SimIoT.Cloud.Gateway;
 using SimIoT.Cloud.Host;
+using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Hosting;
 using SimIoT.Cloud.Metrics;
 using SimIoT.LoadGen;
@@ -22,6 +23,7 @@ namespace SimIoT.Cloud.Tests.Infrastructure;
 /// </summary>
 public sealed class CloudHarness : IAsyncDisposable
 {
+    private static readonly string TestKek = SimIoT.Cloud.Store.ModemKeyProtector.NewKek();
     private readonly List<SimulatedModem> _modems = [];
     private bool _stopped;
 
@@ -42,7 +44,13 @@ public sealed class CloudHarness : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
     public CloudMetrics Metrics => App.Services.GetRequiredService<CloudMetrics>();
 
-    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null)
+    /// <summary>The admin token of the default organization (where legacy v1 modems go) that <see cref="Http"/> sends.</summary>
+    public string Token { get; private set; } = null!;
+
+    /// <summary>The headers a browser page needs to call the API as <see cref="Token"/>.</summary>
+    public Dictionary<string, string> AuthHeaders => new() { ["Authorization"] = $"Bearer {Token}" };
+
+    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null, Action<WebApplicationBuilder>? configure = null)
     {
         bool owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("simiot-cloud-test").FullName;
@@ -53,15 +61,23 @@ public sealed class CloudHarness : IAsyncDisposable
             ["Gateway:UdpPort"] = "0",
             ["Store:DataDir"] = dataDir,
             ["Logging:LogLevel:Default"] = "Warning",
+            // One key-encryption key for the test run, so a cloud restarted on the same store opens its keys.
+            ["Store:KeyEncryptionKey"] = TestKek,
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
         var errors = new ErrorLogCollector();
-        var app = CloudApp.Build(role, all, configure: b => b.Logging.AddProvider(errors));
+        var app = CloudApp.Build(role, all, configure: b =>
+        {
+            b.Logging.AddProvider(errors);
+            configure?.Invoke(b);
+        });
         var harness = new CloudHarness(app, errors, dataDir, owns);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         harness.BaseAddress = new Uri(address);
-        harness.Http = new HttpClient { BaseAddress = harness.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // The one place tests get credentials: every call through Http is the default organization's admin.
+        harness.Token = await harness.CreateTokenAsync(OrganizationNames.Default, Roles.Admin, "harness");
+        harness.Http = harness.Client(harness.Token);
         if (role != CloudRole.Api)
         {
             var bound = await app.Services.GetRequiredService<GatewaySocket>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
@@ -70,12 +86,30 @@ public sealed class CloudHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Registers a v2 modem through the API and gives back its simulated SIM.</summary>
-    public async Task<SimulatedModem> AddModemAsync(ulong id, string nickname = "test modem")
+    /// <summary>A new API token straight in the store, as 'simiot cloud token create' makes one.</summary>
+    public async Task<string> CreateTokenAsync(string organization, string role, string name, DateTime? expiresAt = null)
+    {
+        var store = App.Services.GetRequiredService<IIdentityStore>();
+        var token = ApiTokens.Generate();
+        await store.EnsureOrganizationAsync(organization, DateTime.UtcNow, CancellationToken.None);
+        await store.AddTokenAsync(organization, name, role, ApiTokens.Hash(token), DateTime.UtcNow, expiresAt, CancellationToken.None);
+        return token;
+    }
+
+    /// <summary>An HTTP client of the cloud sending <paramref name="token"/> (none when null).</summary>
+    public HttpClient Client(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Registers a v2 modem through the API (as <paramref name="caller"/>, default <see cref="Http"/>) and gives back its simulated SIM.</summary>
+    public async Task<SimulatedModem> AddModemAsync(ulong id, string nickname = "test modem", HttpClient? caller = null)
     {
         var key = new byte[16];
         Random.Shared.NextBytes(key);
-        var response = await Http.PostAsJsonAsync("/api/modems", new { id = new ModemId(id).ToString(), nickname, masterKey = Convert.ToHexString(key) });
+        var response = await (caller ?? Http).PostAsJsonAsync("/api/modems", new { id = new ModemId(id).ToString(), nickname, masterKey = Convert.ToHexString(key) });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         // The gateway learns of the modem through modem-changes; wait until it does.
         var registry = App.Services.GetService<ModemRegistry>();

@@ -17,6 +17,7 @@ public class LoadRunTests
             Duration = TimeSpan.FromSeconds(2),
             Gateway = $"127.0.0.1:{cloud.Udp.Port}",
             Api = cloud.BaseAddress,
+            Token = cloud.Token,
         };
         Assert.Equal(0, await new LoadRun(options, output).RunAsync(CancellationToken.None));
         var text = output.ToString();

@@ -12,7 +12,7 @@ public class WebUiTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";
 
-    private static async Task<(IPlaywright, IBrowser)> LaunchAsync()
+    internal static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's 'chromium' package (./simiot test does, as root)");
         var playwright = await Playwright.CreateAsync();
@@ -47,7 +47,7 @@ public class WebUiTests
         var (playwright, browser) = await LaunchAsync();
         try
         {
-            var page = await browser.NewPageAsync();
+            var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
             var consoleErrors = new List<string>();
             page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
             page.PageError += (_, e) => consoleErrors.Add(e);
@@ -95,7 +95,7 @@ public class WebUiTests
         var (playwright, browser) = await LaunchAsync();
         try
         {
-            var page = await browser.NewPageAsync();
+            var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
             await page.GotoAsync($"{cloud.BaseAddress}#/modem/{modem.Id}");
             await Assertions.Expect(page.GetByTestId("grafana")).ToHaveAttributeAsync("href", $"http://127.0.0.1:3000/d/simiot?var-modem={modem.Id}");
         }

@@ -1,0 +1,15 @@
+namespace SimIoT.Cloud.Audit;
+
+/// <summary>The audited actions, as they appear in the audit's <c>action</c> field.</summary>
+public static class AuditActions
+{
+    public const string ModemRegistered = "modem.registered";
+    public const string ModemDeleted = "modem.deleted";
+    public const string ModemRekeyed = "modem.rekeyed";
+    public const string CarrierSwitchRequested = "carrier-switch.requested";
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+    public const string UserCreated = "user.created";
+}
