@@ -63,7 +63,8 @@ public sealed class CloudHarness : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         harness.BaseAddress = new Uri(address);
         harness.Http = new HttpClient { BaseAddress = harness.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await harness.WaitReadyAsync(true);
+        // Kafka consumers join their groups after a few seconds, more on a busy machine.
+        await harness.WaitReadyAsync(true, TimeSpan.FromSeconds(90));
         if (role != CloudRole.Api)
         {
             var bound = await app.Services.GetRequiredService<GatewaySocket>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
