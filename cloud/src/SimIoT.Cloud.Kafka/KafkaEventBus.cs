@@ -202,7 +202,8 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler(Log)
             .SetErrorHandler(Error)
-            .SetPartitionsRevokedHandler((_, _) => _joined[handler.Name] = false)
+            // A revocation is the first half of an ordinary rebalance (a member joins, a topic
+            // matching a pattern appears); losing the partitions (session timed out) is not.
             .SetPartitionsLostHandler((_, _) => _joined[handler.Name] = false)
             .SetPartitionsAssignedHandler((c, partitions) =>
             {

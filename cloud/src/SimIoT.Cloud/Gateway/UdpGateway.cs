@@ -33,6 +33,7 @@ public sealed class UdpGateway(
         var socket = gatewaySocket.Bind(o);
         _socket = socket;
         var local = (IPEndPoint)socket.LocalEndPoint!;
+        metrics.KernelDrops = () => KernelUdpDrops.Read(local.Port);
         logger.LogInformation("Gateway listening on udp {Endpoint} (receive buffer {Bytes} bytes, legacy v1 {Legacy})", local, socket.ReceiveBufferSize, o.LegacyV1);
         _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = "udp-gateway" };
         _thread.Start();

@@ -51,6 +51,9 @@ public sealed class CloudMetrics
     public void LoginFailed() => Interlocked.Increment(ref _loginFailures);
     public void Shed(ShedReason reason) => Interlocked.Increment(ref _shed[(int)reason]);
     public long ShedCount(ShedReason reason) => Interlocked.Read(ref _shed[(int)reason]);
+    /// <summary>Reads the kernel's drops for the gateway's socket; set by the gateway once bound.</summary>
+    public Func<long?>? KernelDrops { get; set; }
+
     private long _ready;
     public void Ready(bool ready) => Interlocked.Exchange(ref _ready, ready ? 1 : 0);
     public bool IsReady => Interlocked.Read(ref _ready) == 1;
@@ -107,6 +110,8 @@ public sealed class CloudMetrics
         Gauge(text, "simiot_store_lag_points", "Telemetry points received by the sink and not yet written.", enqueued - written);
         long oldest = Interlocked.Read(ref _storeOldestPendingTicks);
         Gauge(text, "simiot_store_lag_seconds", "Age of the oldest telemetry point waiting for the store.", oldest == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - oldest) / (double)TimeSpan.TicksPerSecond));
+        if (KernelDrops?.Invoke() is { } kernelDrops)
+            Counter(text, "simiot_gateway_kernel_drops_total", "Datagrams the kernel dropped for the gateway's UDP port (receive buffer full), from /proc/net/udp.", kernelDrops);
         Gauge(text, "simiot_ready", "1 while every readiness check passes (as /readyz), 0 otherwise; checked every few seconds.", Interlocked.Read(ref _ready));
         Gauge(text, "simiot_sse_clients", "Connected /api/events clients.", Interlocked.Read(ref _sseClients));
         Counter(text, "simiot_auth_login_failures_total", "Web UI logins refused (unknown user or wrong password).", Interlocked.Read(ref _loginFailures));

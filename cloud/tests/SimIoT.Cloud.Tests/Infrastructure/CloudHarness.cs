@@ -79,7 +79,8 @@ public sealed class CloudHarness : IAsyncDisposable
         // The one place tests get credentials: every call through Http is the default organization's admin.
         harness.Token = await harness.CreateTokenAsync(OrganizationNames.Default, Roles.Admin, "harness");
         harness.Http = harness.Client(harness.Token);
-        await harness.WaitReadyAsync(true);
+        // Kafka consumers join their groups after a few seconds, more on a busy machine.
+        await harness.WaitReadyAsync(true, TimeSpan.FromSeconds(90));
         if (role != CloudRole.Api)
         {
             var bound = await app.Services.GetRequiredService<GatewaySocket>().Bound.WaitAsync(TimeSpan.FromSeconds(10));
