@@ -45,9 +45,6 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     /// <summary>The card's session as of the last APDU (see <see cref="ICardChannel.Session"/>), read without touching the card.</summary>
     public long CardSession => _card.Session;
 
-    /// <summary>The thread that alone talks to the card for this terminal.</summary>
-    public int CardThreadId => _card.ThreadId;
-
     /// <summary>The open BIP channel, if the card has opened one.</summary>
     public UdpBearerChannel? Channel => Volatile.Read(ref _channel);
 
