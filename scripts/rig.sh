@@ -63,14 +63,22 @@ card_visible() {
   opensc-tool -l 2>/dev/null | grep -E "^[0-9]+ +Yes +.*$READER" >/dev/null
 }
 
-pcscd_external() { # a pcscd the rig did not start
-  local p
+pcscd_external() { # a pcscd the rig did not start, serving this mount namespace's /run/pcscd
+  local p own_ns
+  own_ns=$(readlink /proc/self/ns/mnt)
   for p in $(pgrep -x pcscd || true); do
     [[ -f "$DIR/pcscd.pid" && "$(cat "$DIR/pcscd.pid")" == "$p" ]] && continue
     [[ "$(ps -o stat= -p "$p" 2>/dev/null)" == Z* ]] && continue
+    # The edge tests run private pcscd instances in their own mount namespaces (own socket, own
+    # vpcd ports); they serve no reader here, so they are not a reason to skip starting ours.
+    [[ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" == "$own_ns" ]] || continue
     return 0
   done
   return 1
+}
+
+vpcd_listening() { # pcscd's vpcd driver accepts the card host on $PORT
+  ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q .
 }
 
 build_jar() {
@@ -182,6 +190,12 @@ up() {
     for _ in $(seq 1 50); do [[ -S /run/pcscd/pcscd.comm ]] && break; sleep 0.1; done
     alive "$DIR/pcscd.pid" || { tail -n 20 "$DIR/pcscd.log" >&2; die "pcscd did not start (log above)"; }
   fi
+  # The card host needs vpcd listening; a pcscd that is still going away (another run's) does not count.
+  local waited_port=0
+  until vpcd_listening; do
+    ((waited_port >= 100)) && die "no pcscd listens for the virtual card on TCP $PORT (is pcscd's vpcd driver configured for that port?)"
+    sleep 0.1; waited_port=$((waited_port + 1))
+  done
   if ! alive "$DIR/card-host.pid"; then
     log "starting the card host"
     local args=(--host 127.0.0.1 --port "$PORT" --state "$DIR/card-state.bin" "${card_opts[@]}")
@@ -193,6 +207,7 @@ up() {
   until card_visible; do
     if ((waited >= timeout * 10)); then
       tail -n 10 "$DIR/card-host.log" >&2 || true
+      stop_pid "card host" "$DIR/card-host.pid"
       die "the card did not appear in '$READER' within ${timeout}s"
     fi
     alive "$DIR/card-host.pid" || { tail -n 20 "$DIR/card-host.log" >&2; die "the card host exited (log above)"; }
