@@ -60,9 +60,19 @@ public sealed class KafkaOutageTests
             ["Bus:ProducerQueueMessages"] = "1",
             ["Bus:CreateTopics"] = "false",
         });
-        var modem = await cloud.AddModemAsync(0x0a7a9f);
-        uint first = modem.SendReading(3, T0, 3001);
-        await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(first), "the first frame is acked once Kafka has it");
+        // The registration's audit record can hold the one-record queue (linger) when its modem-changes
+        // record comes, which is then dropped (logged): the gateway finds the modem in the store when
+        // its first frame comes, and a frame shed meanwhile is resent until acked, as the edge does.
+        var modem = await cloud.AddModemAsync(0x0a7a9f, waitForGateway: false);
+        var firstFrame = modem.Seal(FrameKind.UplinkData, SimIoT.Protocol.V1.V1Packet.IotData(3, T0, SimIoT.Protocol.Telemetry.TelemetryValues.Encode(3001)).ToArray());
+        uint first = modem.LastSequence;
+        await Eventually.TrueAsync(() =>
+        {
+            if (modem.LastAck.Acknowledges(first)) return true;
+            modem.SendRaw(firstFrame);
+            return false;
+        }, "the first frame is acked once Kafka has it");
+        long shedBefore = cloud.Metrics.ShedCount(ShedReason.BusQueueFull);
 
         cluster.Freeze();
         uint second = modem.SendReading(3, T0.AddSeconds(1), 3002); // fills the one-record queue: Kafka does not answer
@@ -71,7 +81,7 @@ public sealed class KafkaOutageTests
         uint thirdSeq = modem.LastSequence;
         modem.SendRaw(third);
         // The queue is full: the third frame fails at once (the receive loop is not held), and is not acked.
-        await Eventually.TrueAsync(() => cloud.Metrics.ShedCount(ShedReason.BusQueueFull) == 1, "the third frame fails on the full queue", TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => cloud.Metrics.ShedCount(ShedReason.BusQueueFull) == shedBefore + 1, "the third frame fails on the full queue", TimeSpan.FromSeconds(5));
 
         cluster.Thaw();
         await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(second), "the second frame is acked once delivered", TimeSpan.FromSeconds(60));
@@ -82,6 +92,8 @@ public sealed class KafkaOutageTests
             () => cloud.GetJsonAsync($"/api/modems/{modem.Id}/telemetry/temp?from=2026-11-30T13:00:00Z&to=2026-11-30T15:00:00Z"),
             j => j.GetArrayLength() == 3, "all three readings are stored", TimeSpan.FromSeconds(60));
         Assert.Equal([3001, 3002, 3003], stored.EnumerateArray().Select(p => p.GetProperty("data").GetInt32()));
-        cloud.Errors.Errors.Clear(); // readiness went away while the cluster was frozen: expected here
+        // Readiness went away while the cluster was frozen, and the registration's modem-changes record
+        // met the one-record queue (nobody resends it; the gateway reads the modem from the store): expected here.
+        cloud.Errors.Errors.Clear();
     }
 }
