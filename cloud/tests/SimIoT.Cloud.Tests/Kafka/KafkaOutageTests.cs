@@ -71,17 +71,17 @@ public sealed class KafkaOutageTests
             if (modem.LastAck.Acknowledges(first)) return true;
             modem.SendRaw(firstFrame);
             return false;
-        }, "the first frame is acked once Kafka has it");
+        }, "the first frame is acked once Kafka has it", TimeSpan.FromSeconds(60));
         long shedBefore = cloud.Metrics.ShedCount(ShedReason.BusQueueFull);
 
         cluster.Freeze();
         uint second = modem.SendReading(3, T0.AddSeconds(1), 3002); // fills the one-record queue: Kafka does not answer
-        await Eventually.TrueAsync(() => cloud.Metrics.AcksWithheldCount == 1, "the second frame waits for Kafka");
+        await Eventually.TrueAsync(() => cloud.Metrics.AcksWithheldCount == 1, "the second frame waits for Kafka", TimeSpan.FromSeconds(30));
         var third = modem.Seal(FrameKind.UplinkData, SimIoT.Protocol.V1.V1Packet.IotData(3, T0.AddSeconds(2), SimIoT.Protocol.Telemetry.TelemetryValues.Encode(3003)).ToArray());
         uint thirdSeq = modem.LastSequence;
         modem.SendRaw(third);
         // The queue is full: the third frame fails at once (the receive loop is not held), and is not acked.
-        await Eventually.TrueAsync(() => cloud.Metrics.ShedCount(ShedReason.BusQueueFull) == shedBefore + 1, "the third frame fails on the full queue", TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => cloud.Metrics.ShedCount(ShedReason.BusQueueFull) == shedBefore + 1, "the third frame fails on the full queue", TimeSpan.FromSeconds(30));
 
         cluster.Thaw();
         await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(second), "the second frame is acked once delivered", TimeSpan.FromSeconds(60));

@@ -24,7 +24,8 @@ namespace SimIoT.Edge.Tests.Uplink;
 /// </summary>
 public sealed class CardUplinkTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    // Generous: the card host is a JVM and the agent shares two cores with the rest of the suite.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly byte[] MasterKey = Convert.FromHexString("2b7e151628aed2a6abf7158809cf4f3c");
     private static readonly ModemId Modem = new(0xfeed);
 
