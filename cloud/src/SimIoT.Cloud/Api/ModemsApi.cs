@@ -19,7 +19,7 @@ public static class ModemsApi
     public static IEndpointRouteBuilder MapModemsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/modems").WithTags("Modems");
-        group.MapGet("/", ListAsync).WithName("ListModems").WithSummary("Every modem with its carrier, last seen and link state.");
+        group.MapFleetApi();
         group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
         group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key (admin).")
             .RequireAuthorization(Roles.Admin).RequireRateLimiting(IdentityServices.RegistrationLimitPolicy);
@@ -28,14 +28,6 @@ public static class ModemsApi
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays (admin).")
             .RequireAuthorization(Roles.Admin);
         return app;
-    }
-
-    private static async Task<Ok<ModemDto[]>> ListAsync(ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var organization = user.OrganizationOf();
-        var modems = await store.ListModemsAsync(ct);
-        return TypedResults.Ok(modems.Where(m => m.Organization == organization).Select(m => m.ToDto(now, gateway.Value.LinkFreshness)).ToArray());
     }
 
     private static async Task<Results<Ok<ModemDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
