@@ -44,14 +44,18 @@ public static class ModemsApi
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
         if (request.Nickname is { } nick && (nick.Length > MaxNickname || nick.Any(char.IsControl)))
             return Problems.Validation("nickname", $"the nickname must be at most {MaxNickname} characters, none of them control characters");
-        if (ParseKey(request.MasterKey) is not { } key) return Problems.Validation("masterKey", KeyRule);
+        // No key given: the cloud makes one and shows it once, with the line that puts it on the SIM.
+        bool generated = request.MasterKey is null;
+        if ((generated ? GeneratedKey.New() : ParseKey(request.MasterKey)) is not { } key) return Problems.Validation("masterKey", KeyRule);
         var now = time.GetUtcNow().UtcDateTime;
         var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: context.User.OrganizationOf());
         if (!await store.AddModemAsync(record, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem already registered", detail: $"modem {id} is already registered; delete it first to register it again");
         await audit.RecordAsync(context, AuditActions.ModemRegistered, id.ToString(), $"nickname {record.Nickname}");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
-        return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
+        var dto = record.ToDto(now, gateway.Value.LinkFreshness);
+        if (generated) dto = GeneratedKey.ShowOnce(dto, key, context.Request.Host.Host, gateway.Value.UdpPort);
+        return TypedResults.Created($"/api/modems/{id}", dto);
     }
 
     public const int MaxNickname = 64;
