@@ -68,6 +68,10 @@ public sealed partial class PostgresCloudStore : IFleetStore
             await WriteAsync(copy, m.DownlinkEndpoint, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         }
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await copy.DisposeAsync().ConfigureAwait(false);
+        // A bulk load leaves the planner's statistics behind until autovacuum catches up: refresh them now.
+        await using var analyze = new NpgsqlCommand("ANALYZE modems", connection);
+        await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
