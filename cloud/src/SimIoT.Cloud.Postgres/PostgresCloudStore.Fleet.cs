@@ -18,6 +18,7 @@ public sealed partial class PostgresCloudStore : IFleetStore
         Execute(connection, tx, "ALTER TABLE modems ADD COLUMN IF NOT EXISTS tags text; ALTER TABLE modems ADD COLUMN IF NOT EXISTS downlink_endpoint text;");
         Execute(connection, tx, FleetSql.Postgres.Indexes);
         Execute(connection, tx, CarrierOnAck);
+        Execute(connection, tx, CommandHistorySchema);
     }
 
     // An acked switch and the modem's new carrier are one change for readers: the trigger writes

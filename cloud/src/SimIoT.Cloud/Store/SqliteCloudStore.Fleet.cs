@@ -20,7 +20,7 @@ public sealed partial class SqliteCloudStore : IFleetStore
             command.CommandText = "ALTER TABLE modems ADD COLUMN tags TEXT; ALTER TABLE modems ADD COLUMN downlink_endpoint TEXT;";
             command.ExecuteNonQuery();
         }
-        command.CommandText = FleetSql.Sqlite.Indexes + CarrierOnAck;
+        command.CommandText = FleetSql.Sqlite.Indexes + CarrierOnAck + CommandHistorySchema;
         command.ExecuteNonQuery();
     }
 

@@ -4,7 +4,7 @@ using SimIoT.Cloud.Tests.Infrastructure;
 
 namespace SimIoT.Cloud.Tests.Gateway;
 
-/// <summary>An acked switch and the modem's new carrier are one change, for API readers and for the event stream.</summary>
+/// <summary>An acked switch and the modem's new carrier are one change, for API readers and for the event stream; the command keeps its history.</summary>
 public class AckedCarrierTests
 {
     [Theory]
@@ -39,6 +39,13 @@ public class AckedCarrierTests
             Assert.Equal("Verizon", carrier.GetString());
             break;
         }
+
+        // The command's history: every transition with its time and attempt, oldest first.
+        var history = (await cloud.GetJsonAsync($"/api/commands/{id}")).GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["queued", "sent", "acked"], history.Select(h => h.GetProperty("state").GetString()));
+        Assert.Equal([0, 1, 1], history.Select(h => h.GetProperty("attempt").GetInt32()));
+        var times = history.Select(h => h.GetProperty("at").GetDateTime()).ToList();
+        Assert.Equal(times.Order(), times);
 
         // On the stream: the carrier event of the command before its acked state.
         bool carrierSeen = false;
