@@ -30,6 +30,7 @@ Examples:
   ./simiot cloud --legacy-v1
   ./simiot cloud gateway --kafka 127.0.0.1:9092 --postgres 'Host=...' --http-port 8001
   ./simiot cloud api --kafka 127.0.0.1:9092 --postgres 'Host=...'
+  ./simiot cloud fleet-bench --modems 100000 --data "$(mktemp -d)"   # fleet query times (docs/performance.md)
 USAGE
     exit 0 ;;
 esac

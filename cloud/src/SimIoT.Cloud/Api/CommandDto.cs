@@ -1,3 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace SimIoT.Cloud.Api;
 
-public sealed record CommandDto(uint Id, string ModemId, string Carrier, string State, int Attempts, DateTime CreatedAt, DateTime UpdatedAt, string? ResultCarrier, string? Detail);
+public sealed record CommandDto(uint Id, string ModemId, string Carrier, string State, int Attempts, DateTime CreatedAt, DateTime UpdatedAt, string? ResultCarrier, string? Detail)
+{
+    /// <summary>Every transition, oldest first (GET /api/commands/{id} only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CommandTransitionDto>? History { get; init; }
+}

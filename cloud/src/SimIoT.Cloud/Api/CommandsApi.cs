@@ -43,12 +43,14 @@ public static class CommandsApi
         return TypedResults.Accepted($"/api/commands/{record.Id}", new CommandAccepted(record.Id, "queued"));
     }
 
-    private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> GetAsync(uint id, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, CancellationToken ct)
+    private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> GetAsync(
+        uint id, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, ICommandHistoryStore history, CancellationToken ct)
     {
         var record = await commands.FindCommandAsync(id, ct);
-        return record is null || !await modems.VisibleAsync(record.ModemId, user, ct)
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}")
-            : TypedResults.Ok(record.ToDto());
+        if (record is null || !await modems.VisibleAsync(record.ModemId, user, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}");
+        var transitions = await history.CommandHistoryAsync(id, ct);
+        return TypedResults.Ok(record.ToDto() with { History = [.. transitions.Select(t => new CommandTransitionDto(t.State, t.At, t.Attempt))] });
     }
 
     private static async Task<Results<Ok<CommandDto[]>, ProblemHttpResult>> HistoryAsync(string id, int? limit, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, CancellationToken ct)

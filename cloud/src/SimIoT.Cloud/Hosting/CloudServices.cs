@@ -69,7 +69,9 @@ public static class CloudServices
         services.AddSingleton<SqliteCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ICommandHistoryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
