@@ -166,6 +166,7 @@ export function fleetView(root, caller) {
   ];
   // "3 s ago" ages on screen without asking the server.
   const ager = setInterval(() => {
+    body.dataset.ticks = String(Number(body.dataset.ticks ?? 0) + 1);
     for (const cell of body.querySelectorAll("td.seen")) {
       const m = rows.get(cell.parentElement.dataset.id);
       if (m) cell.textContent = ago(m.lastSeen);
