@@ -12,7 +12,7 @@ namespace SimIoT.Cloud.Postgres;
 /// <summary>The distributed profile's store; the schema Grafana reads (<see cref="PostgresSchema"/>).</summary>
 public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IStoreProbe, IDisposable
 {
-    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
+    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization, tags, downlink_endpoint";
     private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
     private readonly NpgsqlDataSource _source;
 
@@ -42,6 +42,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
             Execute(connection, tx, PostgresSchema.Migrations[i]);
             Execute(connection, tx, $"INSERT INTO schema_version (version) VALUES ({i + 1})");
         }
+        MigrateFleet(connection, tx);
         tx.Commit();
         return PostgresSchema.Migrations.Count;
     }
@@ -165,7 +166,8 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     private ModemRecord ReadModem(NpgsqlDataReader r) => new(
         ModemId.Parse(r.GetString(0)), r.GetString(1), r.GetString(2) == "v1" ? ModemProtocol.V1 : ModemProtocol.V2,
         r.IsDBNull(3) ? null : Keys.Unprotect(ModemId.Parse(r.GetString(0)), (byte[])r[3]), Utc(r, 4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : Utc(r, 6),
-        r.IsDBNull(7) ? null : r.GetString(7), (uint)r.GetInt64(8), unchecked((ulong)r.GetInt64(9)), r.GetString(11));
+        r.IsDBNull(7) ? null : r.GetString(7), (uint)r.GetInt64(8), unchecked((ulong)r.GetInt64(9)), r.GetString(11),
+        ModemTags.Decode(r.IsDBNull(12) ? null : r.GetString(12)), r.IsDBNull(13) ? null : r.GetString(13));
 
     public async Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken)
     {
@@ -173,7 +175,8 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
             INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint, organization)
             VALUES (@id, @nick, @proto, @key, @at, @endpoint, @org)
             ON CONFLICT (modem_id) DO UPDATE SET nickname = @nick, protocol = @proto, master_key = @key, registered_at = @at,
-                deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = @endpoint, uplink_highest = 0, uplink_bitmap = 0
+                deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = @endpoint, uplink_highest = 0, uplink_bitmap = 0,
+                tags = NULL, downlink_endpoint = NULL
             WHERE modems.deleted_at IS NOT NULL AND modems.organization = @org
             """,
             ("id", modem.Id.ToString()), ("nick", modem.Nickname), ("proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),

@@ -14,6 +14,7 @@ public static class PostgresServices
         services.AddSingleton<PostgresCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());

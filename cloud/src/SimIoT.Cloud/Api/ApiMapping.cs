@@ -10,7 +10,7 @@ internal static class ApiMapping
     public static ModemDto ToDto(this ModemRecord m, DateTime now, TimeSpan freshness) => new(
         m.Id.ToString(), m.Nickname, m.Protocol == ModemProtocol.V1 ? "v1" : "v2", m.Carrier, m.LastSeen,
         m.LastSeen is { } seen && now - seen < freshness ? "fresh" : "stale",
-        m.Protocol == ModemProtocol.V1, m.Protocol == ModemProtocol.V2, m.Endpoint, m.RegisteredAt);
+        m.Protocol == ModemProtocol.V1, m.Protocol == ModemProtocol.V2, m.Endpoint, m.RegisteredAt, m.Tags ?? [], m.DownlinkEndpoint);
 
     public static CommandDto ToDto(this CommandRecord c) => new(
         c.Id, c.ModemId.ToString(), c.Carrier, CommandStates.ToText(c.State), c.Attempts, c.CreatedAt, c.UpdatedAt, c.ResultCarrier, c.Detail);

@@ -19,7 +19,7 @@ public static class ModemsApi
     public static IEndpointRouteBuilder MapModemsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/modems").WithTags("Modems");
-        group.MapGet("/", ListAsync).WithName("ListModems").WithSummary("Every modem with its carrier, last seen and link state.");
+        group.MapFleetApi();
         group.MapGet("/{id}", GetAsync).WithName("GetModem").WithSummary("One modem.");
         group.MapPost("/", RegisterAsync).WithName("RegisterModem").WithSummary("Registers a v2 modem with its id, nickname and master key (admin).")
             .RequireAuthorization(Roles.Admin).RequireRateLimiting(IdentityServices.RegistrationLimitPolicy);
@@ -28,14 +28,6 @@ public static class ModemsApi
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteModem").WithSummary("Deletes a modem; its history stays (admin).")
             .RequireAuthorization(Roles.Admin);
         return app;
-    }
-
-    private static async Task<Ok<ModemDto[]>> ListAsync(ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var organization = user.OrganizationOf();
-        var modems = await store.ListModemsAsync(ct);
-        return TypedResults.Ok(modems.Where(m => m.Organization == organization).Select(m => m.ToDto(now, gateway.Value.LinkFreshness)).ToArray());
     }
 
     private static async Task<Results<Ok<ModemDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IModemStore store, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
@@ -52,14 +44,18 @@ public static class ModemsApi
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
         if (request.Nickname is { } nick && (nick.Length > MaxNickname || nick.Any(char.IsControl)))
             return Problems.Validation("nickname", $"the nickname must be at most {MaxNickname} characters, none of them control characters");
-        if (ParseKey(request.MasterKey) is not { } key) return Problems.Validation("masterKey", KeyRule);
+        // No key given: the cloud makes one and shows it once, with the line that puts it on the SIM.
+        bool generated = request.MasterKey is null;
+        if ((generated ? GeneratedKey.New() : ParseKey(request.MasterKey)) is not { } key) return Problems.Validation("masterKey", KeyRule);
         var now = time.GetUtcNow().UtcDateTime;
         var record = new ModemRecord(id, string.IsNullOrWhiteSpace(request.Nickname) ? id.ToString() : request.Nickname.Trim(), ModemProtocol.V2, key, now, Organization: context.User.OrganizationOf());
         if (!await store.AddModemAsync(record, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Modem already registered", detail: $"modem {id} is already registered; delete it first to register it again");
         await audit.RecordAsync(context, AuditActions.ModemRegistered, id.ToString(), $"nickname {record.Nickname}");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
-        return TypedResults.Created($"/api/modems/{id}", record.ToDto(now, gateway.Value.LinkFreshness));
+        var dto = record.ToDto(now, gateway.Value.LinkFreshness);
+        if (generated) dto = GeneratedKey.ShowOnce(dto, key, context.Request.Host.Host, gateway.Value.UdpPort);
+        return TypedResults.Created($"/api/modems/{id}", dto);
     }
 
     public const int MaxNickname = 64;

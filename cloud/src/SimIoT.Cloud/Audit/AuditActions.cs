@@ -6,6 +6,9 @@ public static class AuditActions
     public const string ModemRegistered = "modem.registered";
     public const string ModemDeleted = "modem.deleted";
     public const string ModemRekeyed = "modem.rekeyed";
+    public const string ModemRenamed = "modem.renamed";
+    public const string ModemTagged = "modem.tagged";
+    public const string DownlinkEndpointSet = "modem.downlink-endpoint-set";
     public const string CarrierSwitchRequested = "carrier-switch.requested";
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";

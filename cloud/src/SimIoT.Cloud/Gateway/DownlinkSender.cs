@@ -114,8 +114,10 @@ public sealed class DownlinkSender(
             SocketAddressCopy legacy;
             lock (session.Gate)
             {
-                if (session.Endpoint is null) return;
-                legacy = new SocketAddressCopy(session.Endpoint);
+                // The seed's modem listens on a fixed port apart from the one it sends from.
+                if (session.DownlinkEndpoint is { } listening) legacy = new SocketAddressCopy(gateway.AddressOf(listening));
+                else if (session.Endpoint is null) return;
+                else legacy = new SocketAddressCopy(session.Endpoint);
             }
             gateway.Send(perform.ToArray(), legacy.Address);
             metrics.CommandSent();

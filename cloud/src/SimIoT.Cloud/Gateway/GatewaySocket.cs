@@ -46,5 +46,11 @@ public sealed class GatewaySocket(ILogger<GatewaySocket> logger) : IDisposable
         }
     }
 
+    /// <summary>The endpoint as this socket sends to it (an IPv4 address mapped when the socket is dual-mode IPv6).</summary>
+    public SocketAddress AddressOf(IPEndPoint endpoint) =>
+        (_socket?.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(endpoint.Address.MapToIPv6(), endpoint.Port)
+            : endpoint).Serialize();
+
     public void Dispose() => _socket?.Dispose();
 }

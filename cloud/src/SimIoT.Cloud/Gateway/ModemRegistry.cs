@@ -45,8 +45,12 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
             if (_sessions.TryRemove(id.Value, out var gone)) gone.Dispose();
             return;
         }
-        // Already known: keep its live state (binding, window, sequences).
-        if (!replace && _sessions.ContainsKey(id.Value)) return;
+        // Already known: keep its live state (binding, window, sequences); take what an admin set.
+        if (!replace && _sessions.TryGetValue(id.Value, out var known))
+        {
+            lock (known.Gate) known.DownlinkEndpoint = ModemSession.DownlinkAddress(modem);
+            return;
+        }
         Put(modem);
     }
 

@@ -33,6 +33,13 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
 
     /// <summary>Where the modem last sent an authentic frame from: its NAT binding, the downlink's destination.</summary>
     public SocketAddress? Endpoint { get; private set; }
+
+    /// <summary>A legacy v1 modem's fixed downlink address (set by an admin): commands go there, not to <see cref="Endpoint"/>.</summary>
+    public IPEndPoint? DownlinkEndpoint { get; set; } = DownlinkAddress(record);
+
+    public static IPEndPoint? DownlinkAddress(ModemRecord record) =>
+        record.DownlinkEndpoint is { } text && IPEndPoint.TryParse(text, out var endpoint) ? endpoint : null;
+
     public DateTime LastSeen { get; set; } = record.LastSeen ?? default;
     public string? Carrier { get; set; } = record.Carrier;
     public bool AckPending { get; set; }

@@ -69,6 +69,7 @@ public static class CloudServices
         services.AddSingleton<SqliteCloudStore>();
         services.AddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IModemStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());

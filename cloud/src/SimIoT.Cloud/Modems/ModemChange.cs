@@ -10,4 +10,5 @@ public sealed record ModemChange(
     public const string Registered = "registered";
     public const string Deleted = "deleted";
     public const string Rekeyed = "rekeyed";
+    public const string Updated = "updated";
 }

@@ -60,7 +60,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         DROP INDEX IF EXISTS telemetry_by_modem_sensor_time;
         """;
 
-    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization";
+    private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization, tags, downlink_endpoint";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly SqliteConnection _connection;
 
@@ -91,6 +91,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
             tx.Commit();
         }
         MigrateIdentity();
+        MigrateFleet();
         if (_keys is not null) RewrapKeys(_keys);
         _identity = FileIdentity.Of(FilePath);
     }
@@ -274,7 +275,9 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         r.IsDBNull(7) ? null : r.GetString(7),
         (uint)r.GetInt64(8),
         unchecked((ulong)r.GetInt64(9)),
-        r.GetString(11));
+        r.GetString(11),
+        ModemTags.Decode(r.IsDBNull(12) ? null : r.GetString(12)),
+        r.IsDBNull(13) ? null : r.GetString(13));
 
     public Task<bool> AddModemAsync(ModemRecord modem, CancellationToken cancellationToken) => LockedAsync(c =>
     {
@@ -284,7 +287,8 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
             INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, endpoint, organization)
             VALUES ($id, $nick, $proto, $key, $at, $endpoint, $org)
             ON CONFLICT (modem_id) DO UPDATE SET nickname = $nick, protocol = $proto, master_key = $key, registered_at = $at,
-                deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = $endpoint, uplink_highest = 0, uplink_bitmap = 0
+                deleted_at = NULL, carrier = NULL, last_seen = NULL, endpoint = $endpoint, uplink_highest = 0, uplink_bitmap = 0,
+                tags = NULL, downlink_endpoint = NULL
             WHERE modems.deleted_at IS NOT NULL AND modems.organization = $org
             """,
             ("$id", modem.Id.ToString()), ("$nick", modem.Nickname), ("$proto", modem.Protocol == ModemProtocol.V1 ? "v1" : "v2"),
