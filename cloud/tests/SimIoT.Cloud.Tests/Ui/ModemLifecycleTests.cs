@@ -32,7 +32,7 @@ public class ModemLifecycleTests
 
             string key = (await page.GetByTestId("register-shown-key").TextContentAsync())!;
             Assert.Matches("^[0-9a-f]{32}$", key);
-            await Assertions.Expect(page.GetByTestId("register-command")).ToHaveTextAsync(new Regex($"^simiot-edge provision --modem-id 0*abc123 --master-key {key} --cloud "));
+            await Assertions.Expect(page.GetByTestId("register-command")).ToHaveTextAsync(new Regex($"^simiot-edge provision --modem-id 0*abc123 --master-key {key} --cloud 127\\.0\\.0\\.1:[0-9]+$"));
             await Assertions.Expect(page.GetByTestId("modem-0000000000abc123")).ToContainTextAsync("fresh-sim");
 
             // The key shown is the key registered: a SIM holding it gets its reading stored.
