@@ -17,7 +17,21 @@ public sealed partial class PostgresCloudStore : IFleetStore
     {
         Execute(connection, tx, "ALTER TABLE modems ADD COLUMN IF NOT EXISTS tags text; ALTER TABLE modems ADD COLUMN IF NOT EXISTS downlink_endpoint text;");
         Execute(connection, tx, FleetSql.Postgres.Indexes);
+        Execute(connection, tx, CarrierOnAck);
     }
+
+    // An acked switch and the modem's new carrier are one change for readers: the trigger writes
+    // the carrier in the statement (so the transaction) that records the command acked.
+    private const string CarrierOnAck = """
+        CREATE OR REPLACE FUNCTION command_acked_sets_carrier() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE modems SET carrier = NEW.result_carrier WHERE modem_id = NEW.modem_id;
+            RETURN NEW;
+        END $$;
+        CREATE OR REPLACE TRIGGER commands_acked_sets_carrier AFTER UPDATE OF state ON commands
+            FOR EACH ROW WHEN (NEW.state = 'acked' AND OLD.state <> 'acked' AND NEW.result_carrier IS NOT NULL)
+            EXECUTE FUNCTION command_acked_sets_carrier();
+        """;
 
     public async Task<IReadOnlyList<ModemRecord>> QueryModemsAsync(ModemFilter filter, ModemSort sort, ModemCursor? after, int limit, CancellationToken cancellationToken)
     {
@@ -68,6 +82,10 @@ public sealed partial class PostgresCloudStore : IFleetStore
             await WriteAsync(copy, m.DownlinkEndpoint, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         }
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await copy.DisposeAsync().ConfigureAwait(false);
+        // A bulk load leaves the planner's statistics behind until autovacuum catches up: refresh them now.
+        await using var analyze = new NpgsqlCommand("ANALYZE modems", connection);
+        await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>

@@ -113,8 +113,9 @@ public sealed class CommandTracker(
             }
             target.ResultSeen = true;
             queue!.InFlight = null;
-            Finish(queue, target, status == AckStatus.Ack ? CommandState.Acked : CommandState.Nacked, now, carrierName);
+            // The carrier first: a page applying events in order never shows "acked" beside the old carrier.
             PublishAck(session, statusText, carrierName, target.Record.Id);
+            Finish(queue, target, status == AckStatus.Ack ? CommandState.Acked : CommandState.Nacked, now, carrierName);
             Dispatch(session, queue, now);
         }
     }

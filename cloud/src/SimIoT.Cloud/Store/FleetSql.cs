@@ -7,17 +7,27 @@ namespace SimIoT.Cloud.Store;
 /// case-insensitive LIKE, substring test and the stand-in for "never seen" in the last-seen order.
 /// Every order is backed by an index on (organization, key, modem_id).
 /// </summary>
-public sealed class FleetSql(char prefix, string like, string contains, string nicknameKey, string lastSeenKey, object neverSeen)
+public sealed class FleetSql(char prefix, string like, string contains, string nicknameKey, string lastSeenKey, object neverSeen, string countFrom, string countIndex)
 {
-    public static FleetSql Sqlite { get; } = new('$', "LIKE", "instr", "nickname", "COALESCE(last_seen, '')", "");
+    // SQLite counts a filtered fleet through one covering index of every filtered column (told
+    // so: it would otherwise walk the table's rows, 10x slower at 100,000 modems).
+    public static FleetSql Sqlite { get; } = new('$', "LIKE", "instr", "nickname", "COALESCE(last_seen, '')", "",
+        "modems INDEXED BY modems_active_filters",
+        "CREATE INDEX IF NOT EXISTS modems_active_filters ON modems (organization, carrier, protocol, last_seen, tags, nickname, modem_id) WHERE deleted_at IS NULL;");
 
     // Nicknames in byte order ("C"), as SQLite orders them, whatever the database's collation.
-    public static FleetSql Postgres { get; } = new('@', "ILIKE", "strpos", "(nickname COLLATE \"C\")", "COALESCE(last_seen, 'epoch'::timestamptz)", DateTime.UnixEpoch);
+    public static FleetSql Postgres { get; } = new('@', "ILIKE", "strpos", "(nickname COLLATE \"C\")", "COALESCE(last_seen, 'epoch'::timestamptz)", DateTime.UnixEpoch,
+        "modems", "");
 
-    /// <summary>Indexes for the fleet's orders (the id order uses modems_by_organization).</summary>
+    /// <summary>
+    /// Indexes for the fleet's orders, of active modems only: the fleet's queries all say
+    /// "deleted_at IS NULL", so a count reads the id index alone, never the table.
+    /// </summary>
     public string Indexes => $"""
-        CREATE INDEX IF NOT EXISTS modems_by_nickname ON modems (organization, {nicknameKey}, modem_id);
-        CREATE INDEX IF NOT EXISTS modems_by_last_seen ON modems (organization, ({lastSeenKey}), modem_id);
+        CREATE INDEX IF NOT EXISTS modems_active_by_id ON modems (organization, modem_id) WHERE deleted_at IS NULL;
+        CREATE INDEX IF NOT EXISTS modems_active_by_nickname ON modems (organization, {nicknameKey}, modem_id) WHERE deleted_at IS NULL;
+        CREATE INDEX IF NOT EXISTS modems_active_by_last_seen ON modems (organization, ({lastSeenKey}), modem_id) WHERE deleted_at IS NULL;
+        {countIndex}
         """;
 
     public (string Sql, List<(string Name, object? Value)> Parameters) Where(ModemFilter filter)
@@ -68,7 +78,7 @@ public sealed class FleetSql(char prefix, string like, string contains, string n
     public (string Sql, List<(string Name, object? Value)> Parameters) Count(ModemFilter filter)
     {
         var (where, p) = Where(filter);
-        return ($"SELECT COUNT(*) FROM modems WHERE {where}", p);
+        return ($"SELECT COUNT(*) FROM {countFrom} WHERE {where}", p);
     }
 
     /// <summary>Sets what a PATCH names; keeps the rest.</summary>

@@ -20,9 +20,19 @@ public sealed partial class SqliteCloudStore : IFleetStore
             command.CommandText = "ALTER TABLE modems ADD COLUMN tags TEXT; ALTER TABLE modems ADD COLUMN downlink_endpoint TEXT;";
             command.ExecuteNonQuery();
         }
-        command.CommandText = FleetSql.Sqlite.Indexes;
+        command.CommandText = FleetSql.Sqlite.Indexes + CarrierOnAck;
         command.ExecuteNonQuery();
     }
+
+    // An acked switch and the modem's new carrier are one change for readers: the trigger writes
+    // the carrier in the statement (so the transaction) that records the command acked.
+    private const string CarrierOnAck = """
+        CREATE TRIGGER IF NOT EXISTS commands_acked_sets_carrier AFTER UPDATE OF state ON commands
+        WHEN NEW.state = 'acked' AND OLD.state <> 'acked' AND NEW.result_carrier IS NOT NULL
+        BEGIN
+            UPDATE modems SET carrier = NEW.result_carrier WHERE modem_id = NEW.modem_id;
+        END;
+        """;
 
     public Task<IReadOnlyList<ModemRecord>> QueryModemsAsync(ModemFilter filter, ModemSort sort, ModemCursor? after, int limit, CancellationToken cancellationToken) => LockedAsync<IReadOnlyList<ModemRecord>>(c =>
     {

@@ -23,7 +23,10 @@ public sealed class FleetCloud : IAsyncDisposable
     public static async Task<FleetCloud> StartAsync(bool postgres)
     {
         var database = postgres ? await PostgresDatabase.CreateAsync() : null;
-        var settings = database is null ? null : new Dictionary<string, string?> { ["Store:Postgres"] = database.ConnectionString };
+        // Fresh for half an hour: the fleets' "seen seconds ago" stay fresh and "an hour ago" stale
+        // however long a test takes on a busy machine.
+        var settings = new Dictionary<string, string?> { ["Gateway:LinkFreshness"] = "00:30:00" };
+        if (database is not null) settings["Store:Postgres"] = database.ConnectionString;
         return new FleetCloud(await CloudHarness.StartAsync(settings), database);
     }
 
