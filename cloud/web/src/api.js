@@ -8,10 +8,24 @@ export async function getJson(path) {
 }
 
 export async function postJson(path, body) {
-  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  return sendJson("POST", path, body);
+}
+
+// POST/PATCH/DELETE with a JSON body; null for an empty answer (204).
+export async function sendJson(method, path, body) {
+  const response = await fetch(path, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 401) location.assign("/login");
   if (!response.ok) throw new Error(await problemText(response));
-  return response.json();
+  return response.status === 204 ? null : response.json();
+}
+
+// One page of a paged list: the items and the next page's address from the Link header (RFC 8288), or null.
+export async function getPage(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (response.status === 401) location.assign("/login");
+  if (!response.ok) throw new Error(await problemText(response));
+  const next = /<([^>]*)>\s*;\s*rel="?next"?/.exec(response.headers.get("Link") ?? "");
+  return { items: await response.json(), next: next ? next[1] : null };
 }
 
 async function problemText(response) {
@@ -23,7 +37,7 @@ async function problemText(response) {
   }
 }
 
-// One EventSource for the page; views subscribe to event names and unsubscribe on leave.
+// One EventSource for the page; views subscribe to event names (and "open") and unsubscribe on leave.
 const handlers = new Map();
 let source;
 export function onEvent(name, handler) {
@@ -36,7 +50,12 @@ export function onEvent(name, handler) {
 function connect() {
   source = new EventSource("/api/events");
   const live = document.getElementById("live");
-  source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
+  // "open" handlers re-read what they show: events missed before (or between) connections are not replayed.
+  source.onopen = () => {
+    live.textContent = "live";
+    live.classList.add("on");
+    for (const h of handlers.get("open") ?? []) h();
+  };
   source.onerror = () => { live.textContent = "reconnecting…"; live.classList.remove("on"); };
   for (const name of ["telemetry", "command", "carrier", "modem"]) {
     source.addEventListener(name, (e) => {

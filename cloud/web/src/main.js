@@ -13,7 +13,7 @@ function route(caller) {
   const view = document.getElementById("view");
   const match = location.hash.match(/^#\/modem\/([0-9a-fA-F]{1,16})$/);
   leave = match ? modemView(view, match[1].toLowerCase(), caller)
-    : location.hash === "#/audit" && caller.role === "admin" ? auditView(view) : fleetView(view);
+    : location.hash === "#/audit" && caller.role === "admin" ? auditView(view) : fleetView(view, caller);
 }
 getJson("/api/me").then((caller) => {
   document.getElementById("caller").innerHTML = `${caller.role === "admin" ? `<a href="#/audit" data-testid="audit-link">Audit</a>` : ""}<span data-testid="caller">${escape(caller.name)} · ${escape(caller.organization)} · ${escape(caller.role)}</span>
