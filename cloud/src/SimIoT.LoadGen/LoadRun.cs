@@ -66,6 +66,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             foreach (var (modem, frames) in acked) frames.Start(modem.LastSequence);
             long resultsBefore = modems.Sum(m => m.ResultsSent);
             var accepted = new CounterTally();
+            if (http is not null && await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } baseline) accepted.Observe(baseline);
             using var sseStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Polled through the run, so a cloud restart (its counter starts again) is tallied right.
             var polling = http is null ? Task.CompletedTask : Task.Run(() => PollAcceptedAsync(http, accepted, sseStop.Token));
@@ -196,7 +197,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     /// </summary>
     private async Task ReportCarriersAsync(List<SimulatedModem> modems, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + options.ReportTimeout;
         List<SimulatedModem> waiting = modems;
         while (waiting.Count > 0 && DateTime.UtcNow < deadline)
         {
@@ -205,14 +206,13 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             waiting = [.. waiting.Where(m => m.AcksReceived == 0)];
         }
         if (waiting.Count > 0)
-            output.WriteLine($"loadgen: warning: {waiting.Count} of {modems.Count} modems got no ack from the gateway in 30 s (not registered? wrong key or address?); their frames will count as lost");
+            output.WriteLine($"loadgen: warning: {waiting.Count} of {modems.Count} modems got no ack from the gateway in {options.ReportTimeout.TotalSeconds:0} s (not registered? wrong key or address?); their frames will count as lost");
     }
 
     private static async Task PollAcceptedAsync(HttpClient http, CounterTally accepted, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } reading) accepted.Observe(reading);
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
@@ -221,6 +221,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             {
                 return;
             }
+            if (await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } reading) accepted.Observe(reading);
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class ModemSocket : IDisposable
     private readonly ConcurrentDictionary<ulong, SimulatedModem> _modems = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiver;
+    private int _disposed;
 
     /// <param name="mirror">Where a copy of every datagram sent also goes (the bench's bare receiver), or null.</param>
     public ModemSocket(IPEndPoint gateway, IPEndPoint? mirror = null)
@@ -89,6 +90,7 @@ public sealed class ModemSocket : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         _socket.Dispose();
         _mirror?.Dispose();

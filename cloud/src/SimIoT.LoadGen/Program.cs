@@ -3,7 +3,7 @@ using System.Globalization;
 using SimIoT.LoadGen;
 using SimIoT.Protocol.V1;
 
-var modems = new Option<int>("--modems") { Description = "simulated modems, each with its own UDP socket and keys", DefaultValueFactory = _ => 1 };
+var modems = new Option<int>("--modems") { Description = "simulated modems, each with its own keys (v2 modems share a few UDP sockets)", DefaultValueFactory = _ => 1 };
 var rate = new Option<double>("--rate") { Description = "readings per second per modem (one reading per datagram; 0: keepalives only)", DefaultValueFactory = _ => 10 };
 var duration = new Option<string>("--duration") { Description = "how long to send: 30s, 2m, or 0 for until Ctrl-C", DefaultValueFactory = _ => "30s" };
 var protocol = new Option<string>("--protocol") { Description = "v2 (sealed frames, registered through the API) or v1 (seed packets; the cloud needs --legacy-v1)", DefaultValueFactory = _ => "v2" };
