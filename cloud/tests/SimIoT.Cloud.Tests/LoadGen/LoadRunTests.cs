@@ -11,15 +11,7 @@ public class LoadRunTests
     {
         await using var cloud = await CloudHarness.StartAsync();
         var output = new StringWriter();
-        var options = new LoadOptions
-        {
-            Modems = 5,
-            Rate = 40,
-            Duration = TimeSpan.FromSeconds(2),
-            Gateway = $"127.0.0.1:{cloud.Udp.Port}",
-            Api = cloud.BaseAddress,
-            Token = cloud.Token,
-        };
+        var options = For(cloud, modems: 5, rate: 40, TimeSpan.FromSeconds(2));
         Assert.Equal(0, await new LoadRun(options, output).RunAsync(CancellationToken.None));
         var text = output.ToString();
         Assert.Contains("registered 5 modems", text);
@@ -59,15 +51,7 @@ public class LoadRunTests
             }
         });
         var output = new StringWriter();
-        var options = new LoadOptions
-        {
-            Modems = 2,
-            Rate = 20,
-            Duration = TimeSpan.FromSeconds(2),
-            Gateway = $"127.0.0.1:{cloud.Udp.Port}",
-            Api = cloud.BaseAddress,
-            Token = cloud.Token,
-        };
+        var options = For(cloud, modems: 2, rate: 20, TimeSpan.FromSeconds(2));
         Assert.Equal(0, await new LoadRun(options, output).RunAsync(CancellationToken.None));
         stop.Cancel();
         await backlog;
@@ -85,16 +69,7 @@ public class LoadRunTests
     {
         await using var cloud = await CloudHarness.StartAsync();
         var output = new StringWriter();
-        var options = new LoadOptions
-        {
-            Modems = 2,
-            Rate = 20,
-            Duration = TimeSpan.FromSeconds(3),
-            Gateway = $"127.0.0.1:{cloud.Udp.Port}",
-            Api = cloud.BaseAddress,
-            Token = cloud.Token,
-            Latency = false,
-        };
+        var options = For(cloud, modems: 2, rate: 20, TimeSpan.FromSeconds(3)) with { Latency = false };
         var run = new LoadRun(options, output);
         var running = run.RunAsync(CancellationToken.None);
         await run.Sending;
@@ -113,4 +88,14 @@ public class LoadRunTests
         var lost = long.Parse(System.Text.RegularExpressions.Regex.Match(text, @"lost \(never acked\): (-?\d+)").Groups[1].Value);
         Assert.InRange(lost, 0, sent);
     }
+
+    private static LoadOptions For(CloudHarness cloud, int modems, double rate, TimeSpan duration) => new()
+    {
+        Modems = modems,
+        Rate = rate,
+        Duration = duration,
+        Gateway = $"127.0.0.1:{cloud.Udp.Port}",
+        Api = cloud.BaseAddress,
+        Token = cloud.Token,
+    };
 }
