@@ -54,6 +54,8 @@ fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  # A process that ended early is a finding: show why.
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { log "process $pid ended early; its log:"; tail -n 30 "$work"/*.log >&2; break; }; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"

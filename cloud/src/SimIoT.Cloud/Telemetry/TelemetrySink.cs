@@ -59,6 +59,8 @@ public sealed class TelemetrySink(
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                var linger = options.Value.BatchLinger;
+                if (linger > TimeSpan.Zero && Interlocked.Read(ref _count) < options.Value.BatchSize) await Task.Delay(linger, stoppingToken).ConfigureAwait(false);
                 await DrainAsync(batch, retry: true, stoppingToken).ConfigureAwait(false);
             }
         }
