@@ -8,10 +8,12 @@ case "${1:-}" in
     cat <<'USAGE'
 Usage: ./simiot loadgen [--modems N] [--rate R] [--duration 30s] [--protocol v1|v2] [options]
 
-Simulated modems with their own UDP sockets and keys send real v2 frames (or
-seed v1 packets) to the gateway, answer carrier switches, and at the end print
-sent / received (acked) / lost counts and datagram-to-SSE latency percentiles.
-v2 modems are registered through the API first.
+Simulated modems with their own keys send real v2 frames (or seed v1 packets) to
+the gateway, answer carrier switches, and at the end print sent / received
+(acked) / lost counts and datagram-to-SSE latency percentiles of this run's own
+modems. v2 modems are registered through the API first and share a few UDP
+sockets (2,500 modems each, like modems behind one NAT address); v1 modems need
+a socket each (the seed's identity is the source address).
 
 Options:
   --modems N         simulated modems (default 1)

@@ -6,7 +6,10 @@ namespace SimIoT.LoadGen;
 public static class GatewayMetrics
 {
     /// <summary><c>simiot_gateway_datagrams_total{outcome="accepted"}</c>, or 0 while the cloud does not answer.</summary>
-    public static async Task<long> AcceptedAsync(HttpClient http)
+    public static async Task<long> AcceptedAsync(HttpClient http) => await TryAcceptedAsync(http).ConfigureAwait(false) ?? 0;
+
+    /// <summary>The accepted count, or null while the cloud does not answer (not a reading of zero).</summary>
+    public static async Task<long?> TryAcceptedAsync(HttpClient http)
     {
         try
         {
@@ -14,9 +17,9 @@ public static class GatewayMetrics
             var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("simiot_gateway_datagrams_total{outcome=\"accepted\"}", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return 0;
+            return null;
         }
     }
 }

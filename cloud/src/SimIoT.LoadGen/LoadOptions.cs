@@ -21,4 +21,8 @@ public sealed record LoadOptions
     public IReadOnlyCollection<Carrier> Refused { get; init; } = [];
     /// <summary>Keepalive interval when idle, as a modem behind a carrier NAT must.</summary>
     public TimeSpan Keepalive { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>How long modems report their carrier before sending, waiting for the gateway to ack each.</summary>
+    public TimeSpan ReportTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Where a copy of every uplink datagram also goes (the bench's bare receiver), or null.</summary>
+    public System.Net.IPEndPoint? Mirror { get; init; }
 }

@@ -18,8 +18,15 @@ namespace SimIoT.LoadGen;
 /// </summary>
 public sealed class LoadRun(LoadOptions options, TextWriter output)
 {
+    /// <summary>Modems per shared socket: few descriptors for a large fleet, yet no single socket's queue for all.</summary>
+    public const int ModemsPerSocket = 2500;
+
     private readonly LatencyRecorder _latency = new();
+    private readonly TaskCompletionSource _sending = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sseEvents;
+
+    /// <summary>Completes when registration is over and the paced sending begins (the bench measures from there).</summary>
+    public Task Sending => _sending.Task;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +35,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         using var http = options.Api is null ? null : new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
         if (http is not null && options.Token is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", options.Token);
         var modems = new List<SimulatedModem>();
+        var sockets = new List<ModemSocket>();
         var legacy = new List<Socket>();
         var acked = new Dictionary<SimulatedModem, AckedFrames>();
         try
@@ -36,9 +44,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             {
                 if (v2)
                 {
-                    var modem = new SimulatedModem(new ModemId(options.FirstId + (ulong)i), options.MasterKey, gateway) { LastSequence = FirstSequence() };
+                    if (i % ModemsPerSocket == 0) sockets.Add(new ModemSocket(gateway, options.Mirror));
+                    var modem = new SimulatedModem(new ModemId(options.FirstId + (ulong)i), options.MasterKey, sockets[^1]) { LastSequence = FirstSequence() };
                     foreach (var c in options.Refused) modem.Refused.Add(c);
-                    var frames = new AckedFrames();
+                    var frames = new AckedFrames(modem);
                     acked[modem] = frames;
                     modem.Acked += (_, ack) => frames.Mark(ack);
                     modem.CommandReceived += (m, c) => output.WriteLine($"modem {m.Id}: command {c.CommandId} {c.Packet} -> {(m.Refused.Contains(c.Packet.Carrier) ? "NACK" : "ACK")}");
@@ -54,11 +63,16 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             }
             if (v2 && http is not null) await RegisterAsync(http, modems, cancellationToken).ConfigureAwait(false);
             if (v2) await ReportCarriersAsync(modems, cancellationToken).ConfigureAwait(false);
-            long acceptedBefore = http is null ? -1 : await GatewayMetrics.AcceptedAsync(http).ConfigureAwait(false);
-            long ackedBefore = acked.Values.Sum(a => a.Count);
+            foreach (var (modem, frames) in acked) frames.Start(modem.LastSequence);
+            long resultsBefore = modems.Sum(m => m.ResultsSent);
+            var accepted = new CounterTally();
+            if (http is not null && await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } baseline) accepted.Observe(baseline);
             using var sseStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // Polled through the run, so a cloud restart (its counter starts again) is tallied right.
+            var polling = http is null ? Task.CompletedTask : Task.Run(() => PollAcceptedAsync(http, accepted, sseStop.Token));
             var sse = options.Latency && http is not null ? Task.Run(() => ReadSseAsync(http, sseStop.Token)) : Task.CompletedTask;
             if (options.Latency && http is not null) await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+            _sending.TrySetResult();
 
             output.WriteLine($"loadgen: {options.Modems} {options.Protocol} modems x {options.Rate} readings/s for {(options.Duration == TimeSpan.Zero ? "ever (Ctrl-C stops)" : options.Duration.ToString())} -> udp {gateway}");
             var (sent, elapsed) = Send(modems, legacy, cancellationToken);
@@ -66,16 +80,20 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
             sseStop.Cancel();
             try { await sse.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await polling.ConfigureAwait(false);
+            // Command results and carrier reports are frames too, but not the readings counted as sent.
+            long results = modems.Sum(m => m.ResultsSent) - resultsBefore;
 
             output.WriteLine($"sent: {sent} datagrams in {elapsed.TotalSeconds:0.00} s = {sent / elapsed.TotalSeconds:0} datagrams/s");
             if (http is not null)
             {
-                long accepted = await GatewayMetrics.AcceptedAsync(http).ConfigureAwait(false) - acceptedBefore;
-                output.WriteLine($"gateway accepted: {accepted} (lost before or at the gateway: {sent - accepted})");
+                if (await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } last) accepted.Observe(last);
+                long readings = accepted.Total - results;
+                output.WriteLine($"gateway accepted: {readings} (lost before or at the gateway: {sent - readings})");
             }
             if (v2)
             {
-                long ackedFrames = acked.Values.Sum(a => a.Count) - ackedBefore;
+                long ackedFrames = acked.Values.Sum(a => a.Count);
                 output.WriteLine($"received (acked by the gateway): {ackedFrames}, lost (never acked): {sent - ackedFrames}");
             }
             if (options.Latency && http is not null)
@@ -85,6 +103,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         finally
         {
             foreach (var m in modems) m.Dispose();
+            foreach (var s in sockets) s.Dispose();
             foreach (var s in legacy) s.Dispose();
         }
     }
@@ -178,7 +197,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     /// </summary>
     private async Task ReportCarriersAsync(List<SimulatedModem> modems, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + options.ReportTimeout;
         List<SimulatedModem> waiting = modems;
         while (waiting.Count > 0 && DateTime.UtcNow < deadline)
         {
@@ -187,7 +206,23 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             waiting = [.. waiting.Where(m => m.AcksReceived == 0)];
         }
         if (waiting.Count > 0)
-            output.WriteLine($"loadgen: warning: {waiting.Count} of {modems.Count} modems got no ack from the gateway in 30 s (not registered? wrong key or address?); their frames will count as lost");
+            output.WriteLine($"loadgen: warning: {waiting.Count} of {modems.Count} modems got no ack from the gateway in {options.ReportTimeout.TotalSeconds:0} s (not registered? wrong key or address?); their frames will count as lost");
+    }
+
+    private static async Task PollAcceptedAsync(HttpClient http, CounterTally accepted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (await GatewayMetrics.TryAcceptedAsync(http).ConfigureAwait(false) is { } reading) accepted.Observe(reading);
+        }
     }
 
     private async Task ReadSseAsync(HttpClient http, CancellationToken cancellationToken)
@@ -205,6 +240,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
                 {
                     var now = DateTime.UtcNow;
                     using var doc = JsonDocument.Parse(line.AsMemory(6));
+                    // Only this run's modems: others (an edge, an older run) carry their own clocks.
+                    if (!IsOwnModem(doc.RootElement.GetProperty("modemId").GetString())) continue;
                     if (IsoTimestamp.TryParse(doc.RootElement.GetProperty("point").GetProperty("timestamp").GetString(), out var stamp))
                     {
                         _latency.Add(now - stamp);
@@ -218,6 +255,9 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
     }
 
+    private bool IsOwnModem(string? id) =>
+        ModemId.TryParse(id, out var modem) && modem.Value >= options.FirstId && modem.Value - options.FirstId < (ulong)options.Modems;
+
     private static async Task<IPEndPoint> ResolveAsync(string hostPort)
     {
         int colon = hostPort.LastIndexOf(':');
@@ -228,14 +268,24 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         return new IPEndPoint(addresses.First(a => a.AddressFamily == AddressFamily.InterNetwork), port);
     }
 
-    /// <summary>Which uplink sequences of one modem some ack covered.</summary>
-    private sealed class AckedFrames
+    /// <summary>Which of one modem's reading frames sent in this run some ack covered.</summary>
+    private sealed class AckedFrames(SimulatedModem modem)
     {
         private readonly HashSet<uint> _seen = [];
+        private uint _start = uint.MaxValue;
+
+        /// <summary>Frames after this sequence are the run's.</summary>
+        public void Start(uint lastSequence)
+        {
+            lock (_seen) _start = lastSequence;
+        }
 
         public long Count
         {
-            get { lock (_seen) return _seen.Count; }
+            get
+            {
+                lock (_seen) return _seen.Count(s => s > _start && !modem.IsResult(s));
+            }
         }
 
         public void Mark(UplinkAck ack)

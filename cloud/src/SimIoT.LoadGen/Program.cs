@@ -3,7 +3,7 @@ using System.Globalization;
 using SimIoT.LoadGen;
 using SimIoT.Protocol.V1;
 
-var modems = new Option<int>("--modems") { Description = "simulated modems, each with its own UDP socket and keys", DefaultValueFactory = _ => 1 };
+var modems = new Option<int>("--modems") { Description = "simulated modems, each with its own keys (v2 modems share a few UDP sockets)", DefaultValueFactory = _ => 1 };
 var rate = new Option<double>("--rate") { Description = "readings per second per modem (one reading per datagram; 0: keepalives only)", DefaultValueFactory = _ => 10 };
 var duration = new Option<string>("--duration") { Description = "how long to send: 30s, 2m, or 0 for until Ctrl-C", DefaultValueFactory = _ => "30s" };
 var protocol = new Option<string>("--protocol") { Description = "v2 (sealed frames, registered through the API) or v1 (seed packets; the cloud needs --legacy-v1)", DefaultValueFactory = _ => "v2" };
@@ -54,7 +54,44 @@ root.SetAction(async (result, ct) =>
         return 1;
     }
 });
+root.Subcommands.Add(BenchCommand());
 return await root.Parse(args).InvokeAsync();
+
+// The measuring side of ./simiot bench ingest (scripts/bench.sh starts the processes it measures).
+static Command BenchCommand()
+{
+    var cloudPid = new Option<int>("--cloud-pid") { Description = "process id of the cloud", Required = true };
+    var barePid = new Option<int>("--bare-pid") { Description = "process id of the bare receiver", Required = true };
+    var bare = new Option<string>("--bare") { Description = "the bare receiver's UDP address", Required = true };
+    var gateway = new Option<string>("--gateway") { Description = "the gateway's UDP address", Required = true };
+    var api = new Option<string>("--api") { Description = "the cloud's HTTP address", Required = true };
+    var token = new Option<string>("--token") { Description = "admin API token to register the modems", Required = true };
+    var rate = new Option<double>("--rate") { Description = "datagrams per second in all (one reading each)", DefaultValueFactory = _ => 50_000 };
+    var modems = new Option<int>("--modems") { Description = "simulated modems sharing the rate", DefaultValueFactory = _ => 1000 };
+    var warmup = new Option<string>("--warmup") { Description = "sending before the measured window", DefaultValueFactory = _ => "5s" };
+    var window = new Option<string>("--duration") { Description = "the measured window", DefaultValueFactory = _ => "10s" };
+    var sse = new Option<bool>("--sse") { Description = "keep an /api/events client reading (latency) during the run" };
+    var command = new Command("bench-ingest", "Measure CPU per datagram of the cloud and of a bare receiver, side by side in one run.")
+    {
+        cloudPid, barePid, bare, gateway, api, token, rate, modems, warmup, window, sse,
+    };
+    command.SetAction(async (result, ct) =>
+    {
+        int count = result.GetValue(modems);
+        var load = new LoadOptions
+        {
+            Modems = count,
+            Rate = result.GetValue(rate) / count,
+            Gateway = result.GetValue(gateway)!,
+            Api = new Uri(result.GetValue(api)!),
+            Token = result.GetValue(token),
+            Latency = result.GetValue(sse),
+            Mirror = System.Net.IPEndPoint.Parse(result.GetValue(bare)!),
+        };
+        return await new IngestBench(load, result.GetValue(cloudPid), result.GetValue(barePid), ParseDuration(result.GetValue(warmup)!), ParseDuration(result.GetValue(window)!), Console.Out).RunAsync(ct);
+    });
+    return command;
+}
 
 static TimeSpan ParseDuration(string text)
 {

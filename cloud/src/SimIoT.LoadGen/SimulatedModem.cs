@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
@@ -8,7 +7,7 @@ namespace SimIoT.LoadGen;
 
 /// <summary>
 /// A modem with its SIM, in software: seals real v2 frames with its own keys from its own UDP
-/// socket, verifies what the cloud sends (uplink acks, commands) with a downlink replay window,
+/// socket or one it shares (<see cref="ModemSocket"/>), verifies what the cloud sends (uplink acks, commands) with a downlink replay window,
 /// and answers carrier switches like the applet would: switch, then a command-result ACK (or a
 /// NACK for a carrier it refuses). Used by the load generator, the demo and the tests.
 /// </summary>
@@ -16,27 +15,40 @@ public sealed class SimulatedModem : IDisposable
 {
     private readonly ModemKeys _keys;
     private readonly object _gate = new();
-    private readonly Socket _socket;
+    private readonly ModemSocket _socket;
+    private readonly bool _ownsSocket;
     private readonly ReplayWindow _downlink = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _frame = new byte[SecureFrame.MaxFrameLength];
-    private readonly Task _receiver;
+    private readonly byte[] _received = new byte[SecureFrame.MaxFrameLength];
+    private readonly HashSet<uint> _results = [];
     private uint _sequence;
+    private long _resultsSent;
 
+    /// <summary>A modem with a UDP socket of its own.</summary>
     public SimulatedModem(ModemId id, byte[] masterKey, IPEndPoint gateway)
+        : this(id, masterKey, new ModemSocket(gateway), ownsSocket: true)
+    {
+    }
+
+    /// <summary>A modem on a socket it shares with others (a fleet behind one NAT address).</summary>
+    public SimulatedModem(ModemId id, byte[] masterKey, ModemSocket socket)
+        : this(id, masterKey, socket, ownsSocket: false)
+    {
+    }
+
+    private SimulatedModem(ModemId id, byte[] masterKey, ModemSocket socket, bool ownsSocket)
     {
         Id = id;
         MasterKey = masterKey;
         _keys = new ModemKeys(masterKey, id);
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _socket.Connect(gateway);
-        _receiver = Task.Run(ReceiveAsync);
+        _socket = socket;
+        _ownsSocket = ownsSocket;
+        socket.Attach(this);
     }
 
     public ModemId Id { get; }
     public byte[] MasterKey { get; }
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+    public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
 
     /// <summary>The carrier the simulated SIM holds.</summary>
     public Carrier Carrier { get; set; } = Carrier.Att;
@@ -83,7 +95,19 @@ public sealed class SimulatedModem : IDisposable
     public uint SendResult(uint commandId, AckStatus status, Carrier carrier)
     {
         var message = new CommandMessage(commandId, V1Packet.Ack(status, carrier)).ToArray();
-        return Send(FrameKind.CommandResult, message);
+        uint sequence = Send(FrameKind.CommandResult, message);
+        lock (_results) _results.Add(sequence);
+        Interlocked.Increment(ref _resultsSent);
+        return sequence;
+    }
+
+    /// <summary>Command-result frames sent (answers and carrier reports).</summary>
+    public long ResultsSent => Interlocked.Read(ref _resultsSent);
+
+    /// <summary>True when the frame of that sequence carried a command result (or carrier report), not readings.</summary>
+    public bool IsResult(uint sequence)
+    {
+        lock (_results) return _results.Contains(sequence);
     }
 
     /// <summary>An unsolicited carrier report (command id 0), as a SIM sends when it starts or falls back.</summary>
@@ -97,20 +121,13 @@ public sealed class SimulatedModem : IDisposable
         {
             sequence = ++_sequence;
             length = SecureFrame.Seal(_keys, kind, sequence, payload, _frame);
-            try
-            {
-                _socket.Send(_frame.AsSpan(0, length));
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.NoBufferSpaceAvailable)
-            {
-                // The cloud is not there (an ICMP port unreachable came back): the frame is lost, as on a real link.
-            }
+            _socket.Send(_frame.AsSpan(0, length));
         }
         return sequence;
     }
 
     /// <summary>Sends bytes as they are (forgeries, replays, garbage) from this modem's socket.</summary>
-    public void SendRaw(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
+    public void SendRaw(ReadOnlySpan<byte> datagram) => _socket.SendRaw(datagram);
 
     /// <summary>Seals a frame without sending it (to replay or mutate it).</summary>
     public byte[] Seal(FrameKind kind, ReadOnlySpan<byte> payload)
@@ -118,46 +135,25 @@ public sealed class SimulatedModem : IDisposable
         lock (_gate) return SecureFrame.Seal(_keys, kind, ++_sequence, payload);
     }
 
-    private async Task ReceiveAsync()
+    /// <summary>A datagram its socket received with this modem's id in the header (on the socket's receive task).</summary>
+    internal void Receive(ReadOnlySpan<byte> datagram)
     {
-        var buffer = new byte[2048];
-        var payload = new byte[SecureFrame.MaxFrameLength];
-        while (!_stop.IsCancellationRequested)
+        FrameError error;
+        SecureFrameHeader header;
+        lock (_gate) error = SecureFrame.Open(_keys, datagram, _received, out header, _downlink);
+        if (error != FrameError.None) return;
+        LastDownlinkSequence = header.Sequence;
+        if (header.Kind == FrameKind.UplinkAck && UplinkAck.TryRead(_received.AsSpan(0, header.PayloadLength), out var ack))
         {
-            int n;
-            try
-            {
-                n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            FrameError error;
-            SecureFrameHeader header;
-            lock (_gate) error = SecureFrame.Open(_keys, buffer.AsSpan(0, n), payload, out header, _downlink);
-            if (error != FrameError.None) continue;
-            LastDownlinkSequence = header.Sequence;
-            if (header.Kind == FrameKind.UplinkAck && UplinkAck.TryRead(payload.AsSpan(0, header.PayloadLength), out var ack))
-            {
-                LastAck = ack;
-                AcksReceived++;
-                Acked?.Invoke(this, ack);
-            }
-            else if (header.Kind == FrameKind.DownlinkCommand && CommandMessage.TryRead(payload.AsMemory(0, header.PayloadLength).ToArray(), out var command))
-            {
-                lock (Commands) Commands.Add(command);
-                CommandReceived?.Invoke(this, command);
-                if (AnswerCommands && command.Packet.Kind == V1PacketKind.CarrierSwitchPerform) Answer(command);
-            }
+            LastAck = ack;
+            AcksReceived++;
+            Acked?.Invoke(this, ack);
+        }
+        else if (header.Kind == FrameKind.DownlinkCommand && CommandMessage.TryRead(_received.AsMemory(0, header.PayloadLength).ToArray(), out var command))
+        {
+            lock (Commands) Commands.Add(command);
+            CommandReceived?.Invoke(this, command);
+            if (AnswerCommands && command.Packet.Kind == V1PacketKind.CarrierSwitchPerform) Answer(command);
         }
     }
 
@@ -175,16 +171,8 @@ public sealed class SimulatedModem : IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _socket.Dispose();
-        try
-        {
-            _receiver.Wait(TimeSpan.FromSeconds(2));
-        }
-        catch (AggregateException)
-        {
-        }
+        _socket.Detach(this);
+        if (_ownsSocket) _socket.Dispose();
         _keys.Dispose();
-        _stop.Dispose();
     }
 }

@@ -30,10 +30,18 @@ public sealed class InProcessEventBus : IEventBus, IHostedService
         _logger = logger;
     }
 
-    public void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null)
+    public void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null) =>
+        Deliver(new BusMessage(topic, key, value, receipt));
+
+    // Typed: the store sink takes the point as it is, and SSE makes JSON only for a connected browser.
+    public void PublishTelemetry(string topic, Store.TelemetryPoint point, IDeliveryReceipt? receipt = null) =>
+        Deliver(new BusMessage(topic, point.ModemId, ReadOnlyMemory<byte>.Empty, receipt, point));
+
+    private void Deliver(BusMessage message)
     {
-        var targets = _routes.GetOrAdd(topic, t => [.. _subscribers.Value.Where(s => s.Filter.Matches(t))]);
-        var envelope = new Envelope(new BusMessage(topic, key, value, receipt), Stopwatch.GetTimestamp());
+        var receipt = message.Receipt;
+        var targets = _routes.GetOrAdd(message.Topic, t => [.. _subscribers.Value.Where(s => s.Filter.Matches(t))]);
+        var envelope = new Envelope(message, Stopwatch.GetTimestamp());
         bool stored = false;
         foreach (var target in targets)
         {

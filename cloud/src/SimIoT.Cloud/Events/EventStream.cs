@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Metrics;
+using SimIoT.Cloud.Telemetry;
 using SimIoT.Protocol.Telemetry;
 
 namespace SimIoT.Cloud.Events;
@@ -53,14 +54,16 @@ public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : I
             CloudTopics.ModemChanges => "modem",
             _ => "telemetry",
         };
+        // A reading carried typed in process becomes the topic's JSON here, for the browser.
+        var value = message.Value.IsEmpty && message.Telemetry is { } point ? TelemetryContract.ToJson(point) : message.Value;
         var head = kind == "telemetry"
             ? $"event: telemetry\ndata: {{\"sensor\":\"{message.Topic}\",\"modemId\":\"{message.Key}\",\"point\":"
             : $"event: {kind}\ndata: ";
         var tail = kind == "telemetry" ? "}\n\n" : "\n\n";
-        var frame = new byte[Encoding.UTF8.GetByteCount(head) + message.Value.Length + tail.Length];
+        var frame = new byte[Encoding.UTF8.GetByteCount(head) + value.Length + tail.Length];
         int n = Encoding.UTF8.GetBytes(head, frame);
-        message.Value.Span.CopyTo(frame.AsSpan(n));
-        Encoding.UTF8.GetBytes(tail, frame.AsSpan(n + message.Value.Length));
+        value.Span.CopyTo(frame.AsSpan(n));
+        Encoding.UTF8.GetBytes(tail, frame.AsSpan(n + value.Length));
         return frame;
     }
 }

@@ -6,6 +6,7 @@ using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Metrics;
 using SimIoT.Cloud.Modems;
+using SimIoT.Cloud.Telemetry;
 using SimIoT.Protocol.Kafka;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
@@ -144,13 +145,13 @@ public sealed class UplinkProcessor(
 
     private void PublishReading(ModemSession session, V1Packet packet, FrameReceipt? receipt)
     {
-        if (!TelemetryMessage.TryCreate(session.IdText, packet, out var message))
+        if (!TelemetryContract.TryCreate(session.IdText, catalog.Resolve(packet.DeviceId).Nickname, packet, out var point))
         {
             metrics.BadReading();
             return;
         }
         receipt?.Expect();
-        bus.Publish(catalog.Resolve(packet.DeviceId).Nickname, session.IdText, ContractJson.Serialize(message), receipt);
+        bus.PublishTelemetry(point.Sensor, point, receipt);
         metrics.Reading();
     }
 

@@ -152,64 +152,14 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         return command;
     }
 
-    // Rows per INSERT: one statement for many rows costs SQLite far less than as many statements.
-    private const int RowsPerInsert = 64;
-
     public Task WriteAsync(IReadOnlyList<TelemetryPoint> points, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         CheckFile();
         using var tx = c.BeginTransaction();
-        using var many = InsertCommand(c, tx, RowsPerInsert);
-        using var one = InsertCommand(c, tx, 1);
-        int i = 0;
-        for (; i + RowsPerInsert <= points.Count; i += RowsPerInsert)
-        {
-            for (int row = 0; row < RowsPerInsert; row++) Bind(many, row, points[i + row]);
-            many.ExecuteNonQuery();
-        }
-        for (; i < points.Count; i++)
-        {
-            Bind(one, 0, points[i]);
-            one.ExecuteNonQuery();
-        }
+        WriteTelemetry(c, points);
         tx.Commit();
         return 0;
     }, cancellationToken);
-
-    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction tx, int rows)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"($m{r}, $s{r}, $d{r}, $t{r}, $x{r}, $y{r}, $z{r}, $a{r})"));
-        command.CommandText = $"INSERT OR IGNORE INTO telemetry (modem_id, sensor, device_id, time_us, value, value_y, value_z, axes) VALUES {values}";
-        for (int r = 0; r < rows; r++)
-        {
-            command.Parameters.Add($"$m{r}", SqliteType.Text);
-            command.Parameters.Add($"$s{r}", SqliteType.Text);
-            command.Parameters.Add($"$d{r}", SqliteType.Integer);
-            command.Parameters.Add($"$t{r}", SqliteType.Integer);
-            command.Parameters.Add($"$x{r}", SqliteType.Integer);
-            command.Parameters.Add($"$y{r}", SqliteType.Integer);
-            command.Parameters.Add($"$z{r}", SqliteType.Integer);
-            command.Parameters.Add($"$a{r}", SqliteType.Integer);
-        }
-        command.Prepare();
-        return command;
-    }
-
-    private static void Bind(SqliteCommand command, int row, TelemetryPoint p)
-    {
-        var parameters = command.Parameters;
-        int at = row * 8;
-        parameters[at].Value = p.ModemId;
-        parameters[at + 1].Value = p.Sensor;
-        parameters[at + 2].Value = (long)p.DeviceId;
-        parameters[at + 3].Value = Micros(p.Timestamp);
-        parameters[at + 4].Value = p.Values[0];
-        parameters[at + 5].Value = p.Values.Length > 1 ? p.Values[1] : DBNull.Value;
-        parameters[at + 6].Value = p.Values.Length > 2 ? p.Values[2] : DBNull.Value;
-        parameters[at + 7].Value = p.Values.Length;
-    }
 
     public Task<IReadOnlyList<TelemetrySample>> QueryAsync(ModemId modemId, string sensor, DateTime from, DateTime to, int maxPoints, CancellationToken cancellationToken) => LockedAsync<IReadOnlyList<TelemetrySample>>(c =>
     {

@@ -28,6 +28,12 @@ public sealed class StoreOptions
     /// <summary>Most points one write transaction takes.</summary>
     public int BatchSize { get; set; } = 5000;
 
+    /// <summary>
+    /// How long the sink lets a batch gather after the first point arrives: one transaction and
+    /// one wake-up for many readings instead of one each (acks wait for it too). Zero: write at once.
+    /// </summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Points the sink may hold unwritten; above it the gateway sheds new frames (they are not acked, the edge resends).</summary>
     public int MaxPendingPoints { get; set; } = 200_000;
 

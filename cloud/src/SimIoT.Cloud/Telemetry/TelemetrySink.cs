@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Metrics;
 using SimIoT.Cloud.Store;
-using SimIoT.Protocol.Kafka;
 using SimIoT.Protocol.Telemetry;
 
 namespace SimIoT.Cloud.Telemetry;
@@ -38,11 +37,8 @@ public sealed class TelemetrySink(
 
     public ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken)
     {
-        if (ContractJson.TryDeserialize<TelemetryMessage>(message.Value.Span, out var reading, out _) && reading is not null
-            && IsoTimestamp.TryParse(reading.Timestamp, out var timestamp))
+        if (TelemetryContract.TryRead(message, out var point))
         {
-            int[] values = reading.Values is { Count: > 0 } v ? [.. v] : [reading.Data];
-            var point = new TelemetryPoint(reading.ModemId ?? message.Key, message.Topic, reading.DeviceId ?? 0, timestamp, values);
             _pending.Writer.TryWrite(new Pending(point, DateTime.UtcNow, message.Receipt));
             metrics.StoreEnqueued(1);
             if (Interlocked.Increment(ref _count) > options.Value.MaxPendingPoints) backpressure.Set(ShedReason.StoreBacklog, true);
@@ -63,6 +59,8 @@ public sealed class TelemetrySink(
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                var linger = options.Value.BatchLinger;
+                if (linger > TimeSpan.Zero && Interlocked.Read(ref _count) < options.Value.BatchSize) await Task.Delay(linger, stoppingToken).ConfigureAwait(false);
                 await DrainAsync(batch, retry: true, stoppingToken).ConfigureAwait(false);
             }
         }
