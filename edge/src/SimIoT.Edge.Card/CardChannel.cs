@@ -35,6 +35,8 @@ public sealed class CardChannel : ICardChannel
     public byte[] Transmit(ReadOnlySpan<byte> apdu)
     {
         if (apdu.Length < 4) throw new ArgumentException("a command APDU has at least 4 bytes (CLA INS P1 P2)", nameof(apdu));
+        // Another client's command between 61xx and GET RESPONSE would take the waiting data.
+        using var exchange = _transport.BeginExchange();
         byte[] response = _transport.Transmit(apdu);
         if (IsSw(response, 0x6C))
         {
@@ -62,6 +64,8 @@ public sealed class CardChannel : ICardChannel
         collected.Write(response);
         return collected.ToArray();
     }
+
+    public IDisposable? BeginExchange() => _transport.BeginExchange();
 
     public void Dispose() => _transport.Dispose();
 

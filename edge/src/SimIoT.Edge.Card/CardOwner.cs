@@ -39,7 +39,28 @@ public sealed class CardOwner : IAsyncDisposable
     /// </summary>
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> apdu, CancellationToken cancellationToken)
     {
-        var request = new Request(apdu.ToArray(), new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        byte[] command = apdu.ToArray();
+        return Enqueue(channel => channel.Transmit(command), cancellationToken);
+    }
+
+    /// <summary>
+    /// Begins an exchange on the owner thread (<see cref="ICardChannel.BeginExchange"/>: over PC/SC, a
+    /// transaction that keeps other clients' APDUs out); disposing the result ends it there.
+    /// </summary>
+    public async Task<IAsyncDisposable> BeginExchangeAsync(CancellationToken cancellationToken)
+    {
+        IDisposable? exchange = null;
+        await Enqueue(channel =>
+        {
+            exchange = channel.BeginExchange();
+            return [];
+        }, cancellationToken).ConfigureAwait(false);
+        return new Exchange(this, exchange);
+    }
+
+    private Task<byte[]> Enqueue(Func<ICardChannel, byte[]> work, CancellationToken cancellationToken)
+    {
+        var request = new Request(work, new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         try
         {
             _requests.Add(request, CancellationToken.None);
@@ -73,7 +94,7 @@ public sealed class CardOwner : IAsyncDisposable
 
             try
             {
-                request.Result.TrySetResult(_channel.Transmit(request.Apdu));
+                request.Result.TrySetResult(request.Work(_channel));
             }
             catch (Exception e)
             {
@@ -88,5 +109,25 @@ public sealed class CardOwner : IAsyncDisposable
         _stopped.TrySetResult();
     }
 
-    private sealed record Request(byte[] Apdu, TaskCompletionSource<byte[]> Result, CancellationToken CancellationToken);
+    private sealed record Request(Func<ICardChannel, byte[]> Work, TaskCompletionSource<byte[]> Result, CancellationToken CancellationToken);
+
+    private sealed class Exchange(CardOwner owner, IDisposable? exchange) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (exchange is null) return;
+            try
+            {
+                await owner.Enqueue(_ =>
+                {
+                    exchange.Dispose();
+                    return [];
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The owner stopped mid-exchange: closing the channel ends the exchange.
+            }
+        }
+    }
 }

@@ -15,4 +15,12 @@ public interface IApduTransport : IDisposable
     /// <summary>Sends one APDU and returns the raw response (data + SW1 SW2).</summary>
     /// <exception cref="CardRemovedException">The card went away; the next call waits for one again.</exception>
     byte[] Transmit(ReadOnlySpan<byte> apdu);
+
+    /// <summary>
+    /// Keeps every other client of the card out until the result is disposed, so the APDUs sent
+    /// meanwhile form one exchange (PC/SC: a transaction). Null where the transport has no other
+    /// clients (vpcd). Exchanges nest.
+    /// </summary>
+    /// <exception cref="CardRemovedException">No card, or it went away.</exception>
+    IDisposable? BeginExchange() => null;
 }

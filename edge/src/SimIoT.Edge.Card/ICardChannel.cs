@@ -14,4 +14,7 @@ public interface ICardChannel : IDisposable
 
     /// <exception cref="CardRemovedException">The card was removed or reset during the exchange.</exception>
     byte[] Transmit(ReadOnlySpan<byte> apdu);
+
+    /// <summary>See <see cref="IApduTransport.BeginExchange"/>: no other client's APDU comes between those sent until disposal.</summary>
+    IDisposable? BeginExchange() => null;
 }

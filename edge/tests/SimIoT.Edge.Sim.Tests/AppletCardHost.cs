@@ -44,6 +44,9 @@ public sealed class AppletCardHost : IDisposable
         return java;
     }
 
+    /// <summary>applet/build/card-host.jar, built first when older than the applet sources.</summary>
+    public static string CardHostJar => Jar.Value;
+
     public static string RepositoryRoot
     {
         get

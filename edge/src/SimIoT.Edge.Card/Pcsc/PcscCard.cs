@@ -38,6 +38,23 @@ public sealed unsafe class PcscCard : IDisposable
         return response.AsSpan(0, (int)length.Value).ToArray();
     }
 
+    /// <summary>
+    /// SCardBeginTransaction: until <see cref="EndTransaction"/>, other handles to this card (other
+    /// PC/SC clients) wait for their own transaction or get SCARD_E_SHARING_VIOLATION. Nests.
+    /// </summary>
+    public void BeginTransaction()
+    {
+        ObjectDisposedException.ThrowIf(_handle == 0, this);
+        PcscContext.Check(SCardBeginTransaction(_handle), "SCardBeginTransaction");
+    }
+
+    /// <summary>SCardEndTransaction with SCARD_LEAVE_CARD; nothing once disconnected (that ended it).</summary>
+    public void EndTransaction()
+    {
+        if (_handle == 0) return;
+        PcscContext.Check(SCardEndTransaction(_handle, new CULong(0)), "SCardEndTransaction");
+    }
+
     /// <summary>SCardReconnect: after SCARD_W_RESET_CARD, or to reset the card ourselves (<paramref name="reset"/>).</summary>
     public void Reconnect(bool reset)
     {

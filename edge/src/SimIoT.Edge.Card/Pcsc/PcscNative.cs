@@ -68,6 +68,12 @@ internal static unsafe partial class PcscNative
     [LibraryImport(Library)]
     internal static partial CLong SCardTransmit(nint card, IoRequest* sendPci, byte* send, CULong sendLength, IoRequest* receivePci, byte* receive, CULong* receiveLength);
 
+    [LibraryImport(Library)]
+    internal static partial CLong SCardBeginTransaction(nint card);
+
+    [LibraryImport(Library)]
+    internal static partial CLong SCardEndTransaction(nint card, CULong disposition);
+
     /// <summary>The low 32 bits of a LONG result: the SCARD_* code on every platform.</summary>
     internal static uint Code(CLong result) => unchecked((uint)(long)result.Value);
 

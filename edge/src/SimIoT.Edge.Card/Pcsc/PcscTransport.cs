@@ -78,30 +78,68 @@ public sealed class PcscTransport : IApduTransport
 
     public byte[] Transmit(ReadOnlySpan<byte> apdu)
     {
+        var card = Connected();
+        try
+        {
+            var response = card.Transmit(apdu);
+            if (response.Length >= 2) return response;
+            // vpcd reports a card pulled mid-command as success with an empty answer; a real reader
+            // cannot return fewer than SW1 SW2 either, so the card is treated as gone.
+            _logger.LogWarning("Card in {Reader} answered {Length} bytes without a status word; treating it as removed", card.Reader, response.Length);
+            Drop();
+            throw new CardRemovedException("the card answered without a status word (removed mid-exchange)");
+        }
+        catch (PcscException e) when (IsLost(e))
+        {
+            throw Lost(e);
+        }
+    }
+
+    /// <summary>
+    /// A PC/SC transaction (SCardBeginTransaction … SCardEndTransaction): other clients of the card,
+    /// such as <c>simiot-edge provision</c> or opensc-tool, wait until it ends instead of slipping
+    /// their APDUs into this exchange.
+    /// </summary>
+    public IDisposable? BeginExchange()
+    {
+        var card = Connected();
+        try
+        {
+            card.BeginTransaction();
+        }
+        catch (PcscException e) when (IsLost(e))
+        {
+            throw Lost(e);
+        }
+
+        return new Transaction(this, card);
+    }
+
+    private PcscCard Connected()
+    {
         if (_card is null && !WaitForCard(CardWaitTimeout))
         {
             throw new CardRemovedException($"no card in a reader matching '{_readerSubstring}' within {CardWaitTimeout.TotalSeconds:0.#} s");
         }
 
-        try
-        {
-            var response = _card!.Transmit(apdu);
-            if (response.Length >= 2) return response;
-            // vpcd reports a card pulled mid-command as success with an empty answer; a real reader
-            // cannot return fewer than SW1 SW2 either, so the card is treated as gone.
-            _logger.LogWarning("Card in {Reader} answered {Length} bytes without a status word; treating it as removed", _card.Reader, response.Length);
-            Drop();
-            throw new CardRemovedException("the card answered without a status word (removed mid-exchange)");
-        }
-        catch (PcscException e) when (e.Error == PcscError.ResetCard)
+        return _card!;
+    }
+
+    private static bool IsLost(PcscException e) => e.IsCardGone || e.Error is PcscError.NoService or PcscError.ServiceStopped;
+
+    /// <summary>Forgets what a lost card, reset or PC/SC service leaves behind; the exception to throw.</summary>
+    private CardRemovedException Lost(PcscException e)
+    {
+        if (e.Error == PcscError.ResetCard)
         {
             // Someone reset the card: the handle survives a reconnect, the card's RAM state does not.
             _card!.Reconnect(reset: false);
             Session++;
             _logger.LogWarning("Card in {Reader} was reset; reconnected", _card.Reader);
-            throw new CardRemovedException("the card was reset", e);
+            return new CardRemovedException("the card was reset", e);
         }
-        catch (PcscException e) when (e.Error is PcscError.NoService or PcscError.ServiceStopped)
+
+        if (e.Error is PcscError.NoService or PcscError.ServiceStopped)
         {
             // pcscd went away (restart, crash): the context is dead too; start over on the next call.
             _logger.LogWarning("PC/SC service lost: {Reason}", e.Message);
@@ -109,14 +147,12 @@ public sealed class PcscTransport : IApduTransport
             _atr = [];
             _context?.Dispose();
             _context = null;
-            throw new CardRemovedException("the PC/SC service stopped", e);
+            return new CardRemovedException("the PC/SC service stopped", e);
         }
-        catch (PcscException e) when (e.IsCardGone)
-        {
-            _logger.LogWarning("Card in {Reader} went away: {Reason}", _card!.Reader, e.Message);
-            Drop();
-            throw new CardRemovedException("the card was removed", e);
-        }
+
+        _logger.LogWarning("Card in {Reader} went away: {Reason}", _card!.Reader, e.Message);
+        Drop();
+        return new CardRemovedException("the card was removed", e);
     }
 
     private void Drop()
@@ -124,6 +160,26 @@ public sealed class PcscTransport : IApduTransport
         _card?.Disconnect(reset: false);
         _card = null;
         _atr = [];
+    }
+
+    private sealed class Transaction(PcscTransport transport, PcscCard card) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+            try
+            {
+                card.EndTransaction();
+            }
+            catch (PcscException e)
+            {
+                // The card went away or was reset meanwhile: that ended the transaction; the next
+                // Transmit reports it.
+                transport._logger.LogDebug("SCardEndTransaction: {Reason}", e.Message);
+            }
+        }
     }
 
     public void Dispose()

@@ -75,6 +75,8 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // One PC/SC transaction: no other client's APDU comes between the command, FETCH and TERMINAL RESPONSE.
+            await using var exchange = await _card.BeginExchangeAsync(cancellationToken).ConfigureAwait(false);
             var response = await TransmitAsync(command).ConfigureAwait(false);
             await DrainProactiveCommandsAsync(response, cancellationToken).ConfigureAwait(false);
             return response;

@@ -55,8 +55,32 @@ public sealed class CardOwnerTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => owner.TransmitAsync(new byte[] { 0x80, 0x10, 0, 1 }, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task An_exchange_begins_and_ends_on_the_owner_thread_around_its_commands()
+    {
+        var card = new WatchingChannel(TimeSpan.Zero);
+        await using var owner = new CardOwner(card);
+        await using (await owner.BeginExchangeAsync(CancellationToken.None))
+        {
+            await owner.TransmitAsync(new byte[] { 0x80, 0x10, 0, 1 }, CancellationToken.None);
+        }
+
+        await owner.TransmitAsync(new byte[] { 0x80, 0x10, 0, 2 }, CancellationToken.None);
+        Assert.Equal(["begin", "01", "end", "02"], card.Log);
+        Assert.Equal([owner.ThreadId], card.Threads);
+    }
+
     private sealed class WatchingChannel(TimeSpan delay) : ICardChannel
     {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
+        public IDisposable? BeginExchange()
+        {
+            lock (_threads) _threads.Add(Environment.CurrentManagedThreadId);
+            Log.Enqueue("begin");
+            return new Ending(this);
+        }
+
         private int _inside;
         private int _calls;
         private int _maxConcurrent;
@@ -95,6 +119,7 @@ public sealed class CardOwnerTests
                     throw new CardRemovedException("card pulled");
                 }
 
+                Log.Enqueue(apdu[3].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
                 return [apdu[3], 0x90, 0x00];
             }
             finally
@@ -105,6 +130,15 @@ public sealed class CardOwnerTests
 
         public void Dispose()
         {
+        }
+
+        private sealed class Ending(WatchingChannel channel) : IDisposable
+        {
+            public void Dispose()
+            {
+                lock (channel._threads) channel._threads.Add(Environment.CurrentManagedThreadId);
+                channel.Log.Enqueue("end");
+            }
         }
 
         private static void InterlockedMax(ref int target, int value)

@@ -30,6 +30,8 @@ public final class CardHost {
     private final boolean traceApdus;
     private final Card card = new Card();
     private final CardHostOptions options;
+    private String appletClass = APPLET_CLASS;
+    private byte[] aid = AID;
     private final T0Transport t0 = new T0Transport(card);
     private byte[] lastSaved;
     private volatile boolean stopping;
@@ -62,6 +64,8 @@ public final class CardHost {
         Path state = Paths.get("card-state.bin");
         boolean trace = false;
         byte[] adminKey = null;
+        String applet = APPLET_CLASS;
+        byte[] aid = AID;
         CardHostOptions options = CardHostOptions.fromEnvironment(System.getenv());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -73,6 +77,8 @@ public final class CardHost {
                 case "--state": state = Paths.get(args[++i]); break;
                 case "--admin-key": adminKey = hex(args[++i]); break;
                 case "--trace": trace = true; break;
+                case "--applet": applet = args[++i]; break;
+                case "--aid": aid = hex(args[++i]); break;
                 case "-h":
                 case "--help":
                     System.out.println("Usage: card-host [--host 127.0.0.1] [--port 35963] [--state FILE] [--admin-key HEX32] [--trace]\n"
@@ -84,6 +90,7 @@ public final class CardHost {
                             + "--protocol t0    ATR offers T=0 only; data comes back through 61xx and GET RESPONSE, a wrong Le gets 6Cxx\n"
                             + "--apdu-delay-ms  answer every APDU this much later (a slow card)\n"
                             + "--apdu-jitter-ms plus a uniformly random 0..N ms more per APDU\n"
+                            + "--applet CLASS --aid HEX  install another applet found on the class path instead (tests)\n"
                             + "Defaults from SIMIOT_CARD_PROTOCOL, SIMIOT_CARD_APDU_DELAY_MS, SIMIOT_CARD_APDU_JITTER_MS.");
                     return;
                 default:
@@ -92,6 +99,8 @@ public final class CardHost {
             }
         }
         CardHost h = new CardHost(host, port, state, trace, options);
+        h.appletClass = applet;
+        h.aid = aid;
         h.start(adminKey);
         h.serve();
     }
@@ -99,8 +108,8 @@ public final class CardHost {
     @SuppressWarnings("unchecked")
     void start(byte[] adminKey) throws Exception {
         log("protocol " + (options.t0 ? "T=0" : "T=1") + ", response delay " + options.delayMs + " ms + 0.." + options.jitterMs + " ms jitter");
-        Class<? extends Applet> cls = (Class<? extends Applet>) Class.forName(APPLET_CLASS);
-        card.install(cls, AID, adminKey);
+        Class<? extends Applet> cls = (Class<? extends Applet>) Class.forName(appletClass);
+        card.install(cls, aid, adminKey);
         if (Files.exists(state)) {
             card.load(state);
             log("loaded card state from " + state);
