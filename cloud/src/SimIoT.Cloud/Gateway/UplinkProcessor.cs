@@ -30,6 +30,7 @@ public sealed class UplinkProcessor(
 {
     private readonly byte[] _payload = new byte[SecureFrame.MaxFrameLength];
     private readonly bool _legacy = options.Value.LegacyV1;
+    private readonly LegacyAdmission legacyAdmission = new(options);
 
     public void Process(ReadOnlyMemory<byte> datagram, SocketAddress source)
     {
@@ -174,7 +175,17 @@ public sealed class UplinkProcessor(
             return;
         }
         var endpoint = SocketAddressText.ToEndPoint(source);
-        var session = registry.GetOrAddLegacy(endpoint, out bool added);
+        if (!legacyAdmission.Allows(endpoint.Address))
+        {
+            metrics.Datagram(DatagramOutcome.LegacyNetworkRefused);
+            return;
+        }
+        var session = registry.GetOrAddLegacy(endpoint, legacyAdmission.MaxModems, out bool added);
+        if (session is null)
+        {
+            metrics.Datagram(DatagramOutcome.LegacyLimitReached);
+            return;
+        }
         if (added) logger.LogInformation("Legacy v1 modem {Modem} registered from {Endpoint}", session.IdText, endpoint);
         lock (session.Gate)
         {

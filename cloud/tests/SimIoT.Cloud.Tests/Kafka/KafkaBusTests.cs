@@ -95,7 +95,7 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
         // The API registers; the gateway hears of it on modem-changes.
         var key = new byte[16];
         Random.Shared.NextBytes(key);
-        (await api.Http.PostAsJsonAsync("/api/modems", new { id = "3001", masterKey = Convert.ToHexString(key) })).EnsureSuccessStatusCode();
+        (await api.Http.PostAsJsonAsync("/api/modems", new { id = "0000000000003001", masterKey = Convert.ToHexString(key) })).EnsureSuccessStatusCode();
         await Eventually.TrueAsync(() => gateway.App.Services.GetRequiredService<SimIoT.Cloud.Gateway.ModemRegistry>().TryGet(new(0x3001), out _), "the gateway knows the modem", TimeSpan.FromSeconds(60));
         using var modem = new SimIoT.LoadGen.SimulatedModem(new(0x3001), key, gateway.Udp);
         var t0 = DateTime.UtcNow;
