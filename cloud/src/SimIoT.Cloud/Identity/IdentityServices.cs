@@ -23,9 +23,15 @@ public static class IdentityServices
     {
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddAuthentication(BearerOrCookie)
+        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        bool sso = !string.IsNullOrWhiteSpace(oidc.Authority);
+        var authentication = services.AddAuthentication(BearerOrCookie);
+        if (sso) authentication.AddOidcBearer(oidc);
+        authentication
             .AddPolicyScheme(BearerOrCookie, "Bearer token or session cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? TokenAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                context.Request.Headers.Authorization.Count == 0 ? CookieAuthenticationDefaults.AuthenticationScheme
+                : sso && OidcBearer.IsForeignBearer(context.Request.Headers.Authorization.ToString()) ? OidcBearer.SchemeName
+                : TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
             .AddCookie(o =>
             {
