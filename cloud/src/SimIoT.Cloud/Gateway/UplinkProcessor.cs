@@ -101,7 +101,8 @@ public sealed class UplinkProcessor(
                 metrics.Datagram(DatagramOutcome.BadTag);
                 return;
             }
-            session.UpdateEndpoint(source);
+            // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
+            if (!session.OfferEndpoint(source, header.Sequence)) session.NoteReplayFrom(source);
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
             receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
