@@ -48,7 +48,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
 
     public void NoteReplayFrom(SocketAddress source)
     {
-        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        if (Endpoint is not null && Same(Endpoint, source)) return;
         _replaySource = Copy(source);
     }
 
@@ -75,7 +75,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// <summary>Moves the binding; only ever called for an authenticated frame (or a v1 modem, whose identity is its endpoint).</summary>
     public void UpdateEndpoint(SocketAddress source)
     {
-        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        if (Endpoint is not null && Same(Endpoint, source)) return;
         Endpoint = Copy(source);
         EndpointText = SocketAddressText.ToEndPoint(Endpoint).ToString();
     }

@@ -68,6 +68,12 @@ public static class IdentityServices
                 context.User.FindFirst(CloudClaims.Organization)?.Value ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        // Token look-ups cached in front of whichever store was registered (SQLite or PostgreSQL).
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IIdentityStore)) is { ImplementationFactory: { } store } registered)
+        {
+            services.Remove(registered);
+            services.AddSingleton<IIdentityStore>(sp => new CachingIdentityStore((IIdentityStore)store(sp), options.TokenCacheLifetime, sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton<Audit.AuditLog>();
         services.AddHostedService<FirstRunNotice>();
         return services;
