@@ -102,7 +102,7 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
         for (int i = 0; i < 50; i++) modem.SendReading(3, t0.AddMilliseconds(i), i);
         await Eventually.ValueAsync(() => api.GetJsonAsync("/api/modems/0000000000003001/telemetry/temp"), j => j.GetArrayLength() == 50, "the API side stored every reading", TimeSpan.FromSeconds(60));
 
-        var accepted = await (await api.Http.PostAsJsonAsync("/api/modems/3001/carrier-switch", new { carrier = "Verizon" })).Content.ReadFromJsonAsync<JsonElement>();
+        var accepted = await (await api.Http.PostAsJsonAsync("/api/modems/0000000000003001/carrier-switch", new { carrier = "Verizon" })).Content.ReadFromJsonAsync<JsonElement>();
         uint id = accepted.GetProperty("id").GetUInt32();
         await Eventually.ValueAsync(() => api.GetJsonAsync($"/api/commands/{id}"), j => j.GetProperty("state").GetString() == "acked", "acked through both processes", TimeSpan.FromSeconds(60));
         Assert.Equal(Carrier.Verizon, modem.Carrier);
