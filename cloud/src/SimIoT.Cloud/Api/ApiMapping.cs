@@ -15,5 +15,12 @@ internal static class ApiMapping
     public static CommandDto ToDto(this CommandRecord c) => new(
         c.Id, c.ModemId.ToString(), c.Carrier, CommandStates.ToText(c.State), c.Attempts, c.CreatedAt, c.UpdatedAt, c.ResultCarrier, c.Detail);
 
-    public static bool TryParseModemId(string text, out ModemId id) => ModemId.TryParse(text, out id) && text.Trim().Length <= 18;
+    /// <summary>Exactly 16 hex digits (either case), nothing around them: the only spelling the API takes.</summary>
+    public static bool IsCanonicalModemId(string? text) => text is { Length: 16 } && text.All(char.IsAsciiHexDigit);
+
+    public static bool TryParseModemId(string? text, out ModemId id)
+    {
+        id = default;
+        return IsCanonicalModemId(text) && ModemId.TryParse(text, out id);
+    }
 }

@@ -40,7 +40,7 @@ public static class ModemsApi
     private static async Task<Results<Created<ModemDto>, ProblemHttpResult>> RegisterAsync(
         RegisterModemRequest request, HttpContext context, AuditLog audit, IModemStore store, IEventBus bus, TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
     {
-        if (request.Id is null || !ModemId.TryParse(request.Id, out var id)) return Problems.BadModemId(request.Id);
+        if (!ApiMapping.TryParseModemId(request.Id, out var id)) return Problems.BadModemId(request.Id);
         if (LegacyModemId.IsLegacy(id)) return Problems.Validation("id", "ids starting with fe or ff are reserved for legacy v1 modems");
         if (request.Nickname is { } nick && (nick.Length > MaxNickname || nick.Any(char.IsControl)))
             return Problems.Validation("nickname", $"the nickname must be at most {MaxNickname} characters, none of them control characters");

@@ -10,7 +10,7 @@ internal static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown modem", detail: $"no modem {id} is registered");
 
     public static ProblemHttpResult BadModemId(string? id) =>
-        Validation("id", $"'{id}' is not a modem id (up to 16 hex digits)");
+        Validation("id", $"'{id}' is not a modem id (exactly 16 hex digits)");
 
     public static ProblemHttpResult Validation(string field, string message) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: message,

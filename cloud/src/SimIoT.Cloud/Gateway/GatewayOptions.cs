@@ -16,6 +16,12 @@ public sealed class GatewayOptions
     /// <summary>The organization legacy v1 modems (which carry no identity) are registered in.</summary>
     public string LegacyOrganization { get; set; } = Identity.OrganizationNames.Default;
 
+    /// <summary>Source networks (CIDR, such as 10.20.0.0/16) v1 packets are taken from; empty takes any source.</summary>
+    public List<string> LegacyNetworks { get; set; } = [];
+
+    /// <summary>Most legacy v1 modems (one per source address and port) the gateway holds; a new one beyond is refused.</summary>
+    public int LegacyMaxModems { get; set; } = 1000;
+
     /// <summary>Modem that a seed downstream-request naming no modem goes to, when several are registered.</summary>
     public string? DefaultModem { get; set; }
 

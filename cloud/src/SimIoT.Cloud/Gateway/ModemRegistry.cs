@@ -21,6 +21,7 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
 
     private readonly ConcurrentDictionary<ulong, ModemSession> _sessions = new();
     private readonly ConcurrentDictionary<ulong, long> _lookedUp = new();
+    private int _legacyCount;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Loaded => _loaded.Task;
@@ -42,7 +43,11 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
         var (modem, _) = await store.FindModemAsync(id, cancellationToken).ConfigureAwait(false);
         if (modem is null)
         {
-            if (_sessions.TryRemove(id.Value, out var gone)) gone.Dispose();
+            if (_sessions.TryRemove(id.Value, out var gone))
+            {
+                if (gone.Protocol == ModemProtocol.V1) Interlocked.Decrement(ref _legacyCount);
+                gone.Dispose();
+            }
             return;
         }
         // Already known: keep its live state (binding, window, sequences); take what an admin set.
@@ -76,16 +81,27 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
         });
     }
 
-    /// <summary>A v1 datagram from a new endpoint: the modem registers itself (identity = endpoint).</summary>
-    public ModemSession GetOrAddLegacy(IPEndPoint endpoint, out bool added)
+    /// <summary>
+    /// A v1 datagram from a new endpoint: the modem registers itself (identity = endpoint), unless
+    /// <paramref name="max"/> legacy modems are already held (then null).
+    /// </summary>
+    public ModemSession? GetOrAddLegacy(IPEndPoint endpoint, int max, out bool added)
     {
         var id = LegacyModemId.From(endpoint);
+        added = false;
+        if (_sessions.TryGetValue(id.Value, out var known)) return known;
+        if (Interlocked.Increment(ref _legacyCount) > max)
+        {
+            Interlocked.Decrement(ref _legacyCount);
+            return null;
+        }
         bool created = false;
         var session = _sessions.GetOrAdd(id.Value, _ =>
         {
             created = true;
             return new ModemSession(new ModemRecord(id, $"legacy {endpoint}", ModemProtocol.V1, null, DateTime.UtcNow, Endpoint: endpoint.ToString()), null) { Stored = false };
         });
+        if (!created) Interlocked.Decrement(ref _legacyCount);
         added = created;
         return session;
     }
@@ -99,6 +115,7 @@ public sealed class ModemRegistry(IModemStore store, ILogger<ModemRegistry> logg
             return;
         }
         var session = new ModemSession(modem, keys);
+        if (modem.Protocol == ModemProtocol.V1 && !_sessions.ContainsKey(modem.Id.Value)) Interlocked.Increment(ref _legacyCount);
         _sessions.AddOrUpdate(modem.Id.Value, session, (_, old) =>
         {
             old.Dispose();

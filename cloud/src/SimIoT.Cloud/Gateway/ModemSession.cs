@@ -55,7 +55,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
 
     public void NoteReplayFrom(SocketAddress source)
     {
-        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        if (Endpoint is not null && Same(Endpoint, source)) return;
         _replaySource = Copy(source);
     }
 
@@ -82,10 +82,44 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// <summary>Moves the binding; only ever called for an authenticated frame (or a v1 modem, whose identity is its endpoint).</summary>
     public void UpdateEndpoint(SocketAddress source)
     {
-        if (Endpoint is not null && Endpoint.Equals(source)) return;
+        if (Endpoint is not null && Same(Endpoint, source)) return;
         Endpoint = Copy(source);
         EndpointText = SocketAddressText.ToEndPoint(Endpoint).ToString();
     }
+
+    private SocketAddress? _candidate;
+    private uint _candidateSequence;
+
+    /// <summary>
+    /// A fresh, authentic v2 frame from <paramref name="source"/>: true when that is (now) the
+    /// binding. A frame from a new address only makes it a candidate, because one genuine frame
+    /// proves nothing about who sends it: an attacker who held a frame back can replay it, still
+    /// fresh, from anywhere. The binding moves when the candidate sends a second fresh frame, newer
+    /// than its first, with no fresh frame from the binding in between (a modem that really moved
+    /// does exactly that; a one-frame replayer cannot). docs/decisions.md, "UDP binding moves".
+    /// </summary>
+    public bool OfferEndpoint(SocketAddress source, uint sequence)
+    {
+        if (Endpoint is null || Same(Endpoint, source))
+        {
+            _candidate = null;
+            UpdateEndpoint(source);
+            return true;
+        }
+        if (_candidate is not null && Same(_candidate, source) && sequence > _candidateSequence)
+        {
+            _candidate = null;
+            UpdateEndpoint(source);
+            return true;
+        }
+        _candidate = Copy(source);
+        _candidateSequence = sequence;
+        return false;
+    }
+
+    // SocketAddress.Equals compares whole buffers, and the receive loop's is larger than a copy's.
+    private static bool Same(SocketAddress a, SocketAddress b) =>
+        a.Size == b.Size && a.Buffer.Span[..a.Size].SequenceEqual(b.Buffer.Span[..b.Size]);
 
     // The receive loop reuses its SocketAddress for the next datagram: keep a copy.
     private static SocketAddress Copy(SocketAddress source)

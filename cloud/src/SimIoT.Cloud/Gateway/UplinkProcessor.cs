@@ -31,6 +31,7 @@ public sealed class UplinkProcessor(
 {
     private readonly byte[] _payload = new byte[SecureFrame.MaxFrameLength];
     private readonly bool _legacy = options.Value.LegacyV1;
+    private readonly LegacyAdmission legacyAdmission = new(options);
 
     public void Process(ReadOnlyMemory<byte> datagram, SocketAddress source)
     {
@@ -101,7 +102,8 @@ public sealed class UplinkProcessor(
                 metrics.Datagram(DatagramOutcome.BadTag);
                 return;
             }
-            session.UpdateEndpoint(source);
+            // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
+            if (!session.OfferEndpoint(source, header.Sequence)) session.NoteReplayFrom(source);
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
             receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
@@ -175,7 +177,17 @@ public sealed class UplinkProcessor(
             return;
         }
         var endpoint = SocketAddressText.ToEndPoint(source);
-        var session = registry.GetOrAddLegacy(endpoint, out bool added);
+        if (!legacyAdmission.Allows(endpoint.Address))
+        {
+            metrics.Datagram(DatagramOutcome.LegacyNetworkRefused);
+            return;
+        }
+        var session = registry.GetOrAddLegacy(endpoint, legacyAdmission.MaxModems, out bool added);
+        if (session is null)
+        {
+            metrics.Datagram(DatagramOutcome.LegacyLimitReached);
+            return;
+        }
         if (added) logger.LogInformation("Legacy v1 modem {Modem} registered from {Endpoint}", session.IdText, endpoint);
         lock (session.Gate)
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ public static class CloudServices
         services.Configure<CommandOptions>(configuration.GetSection(CommandOptions.Section));
         services.Configure<StoreOptions>(configuration.GetSection(StoreOptions.Section));
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
+        services.AddHttpLimits();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
         services.TryAddSingleton<Backpressure>();
@@ -133,6 +135,7 @@ public static class CloudServices
         // Every API endpoint needs a caller of the organization (docs/security.md); roles narrow it further.
         app.MapOpenApi().RequireAuthorization(Roles.Viewer);
         var api = app.MapGroup("").RequireAuthorization(Roles.Viewer);
+        api.AddEndpointFilter<CanonicalModemIds>();
         api.MapModemsApi();
         api.MapTelemetryApi();
         api.MapCommandsApi();

@@ -15,4 +15,10 @@ public sealed class AuthOptions
 
     /// <summary>Modem registrations one organization may make per minute (then 429); a load test registering a large fleet needs it raised.</summary>
     public int RegistrationsPerMinute { get; set; } = 6000;
+
+    /// <summary>
+    /// How long a token look-up is reused by this process; a revocation made elsewhere (another
+    /// replica, the command line) takes effect here within it. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -23,9 +23,15 @@ public static class IdentityServices
     {
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddAuthentication(BearerOrCookie)
+        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        bool sso = !string.IsNullOrWhiteSpace(oidc.Authority);
+        var authentication = services.AddAuthentication(BearerOrCookie);
+        if (sso) authentication.AddOidcBearer(oidc);
+        authentication
             .AddPolicyScheme(BearerOrCookie, "Bearer token or session cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? TokenAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                context.Request.Headers.Authorization.Count == 0 ? CookieAuthenticationDefaults.AuthenticationScheme
+                : sso && OidcBearer.IsForeignBearer(context.Request.Headers.Authorization.ToString()) ? OidcBearer.SchemeName
+                : TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
             .AddCookie(o =>
             {
@@ -62,6 +68,12 @@ public static class IdentityServices
                 context.User.FindFirst(CloudClaims.Organization)?.Value ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RegistrationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        // Token look-ups cached in front of whichever store was registered (SQLite or PostgreSQL).
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IIdentityStore)) is { ImplementationFactory: { } store } registered)
+        {
+            services.Remove(registered);
+            services.AddSingleton<IIdentityStore>(sp => new CachingIdentityStore((IIdentityStore)store(sp), options.TokenCacheLifetime, sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton<Audit.AuditLog>();
         services.AddHostedService<FirstRunNotice>();
         return services;

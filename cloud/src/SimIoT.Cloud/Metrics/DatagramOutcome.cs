@@ -7,6 +7,12 @@ public enum DatagramOutcome
     Empty,
     TooLarge,
     LegacyDisabled,
+
+    /// <summary>A v1 packet from outside Gateway:LegacyNetworks.</summary>
+    LegacyNetworkRefused,
+
+    /// <summary>A v1 packet from a new source when Gateway:LegacyMaxModems are already held.</summary>
+    LegacyLimitReached,
     V1Malformed,
     V2Truncated,
     V2UnknownKind,

@@ -47,7 +47,7 @@ public class ApiContractTests
     {
         await using var cloud = await CloudHarness.StartAsync();
         var key = "000102030405060708090a0b0c0d0e0f";
-        var created = await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "4d2", nickname = "pi-1", masterKey = key });
+        var created = await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "00000000000004d2", nickname = "pi-1", masterKey = key });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/modems/00000000000004d2", created.Headers.Location!.OriginalString);
         var list = await cloud.Http.GetStringAsync("/api/modems");

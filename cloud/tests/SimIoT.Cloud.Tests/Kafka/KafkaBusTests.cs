@@ -95,14 +95,14 @@ public sealed class KafkaBusTests : IClassFixture<KafkaCluster>
         // The API registers; the gateway hears of it on modem-changes.
         var key = new byte[16];
         Random.Shared.NextBytes(key);
-        (await api.Http.PostAsJsonAsync("/api/modems", new { id = "3001", masterKey = Convert.ToHexString(key) })).EnsureSuccessStatusCode();
+        (await api.Http.PostAsJsonAsync("/api/modems", new { id = "0000000000003001", masterKey = Convert.ToHexString(key) })).EnsureSuccessStatusCode();
         await Eventually.TrueAsync(() => gateway.App.Services.GetRequiredService<SimIoT.Cloud.Gateway.ModemRegistry>().TryGet(new(0x3001), out _), "the gateway knows the modem", TimeSpan.FromSeconds(60));
         using var modem = new SimIoT.LoadGen.SimulatedModem(new(0x3001), key, gateway.Udp);
         var t0 = DateTime.UtcNow;
         for (int i = 0; i < 50; i++) modem.SendReading(3, t0.AddMilliseconds(i), i);
         await Eventually.ValueAsync(() => api.GetJsonAsync("/api/modems/0000000000003001/telemetry/temp"), j => j.GetArrayLength() == 50, "the API side stored every reading", TimeSpan.FromSeconds(60));
 
-        var accepted = await (await api.Http.PostAsJsonAsync("/api/modems/3001/carrier-switch", new { carrier = "Verizon" })).Content.ReadFromJsonAsync<JsonElement>();
+        var accepted = await (await api.Http.PostAsJsonAsync("/api/modems/0000000000003001/carrier-switch", new { carrier = "Verizon" })).Content.ReadFromJsonAsync<JsonElement>();
         uint id = accepted.GetProperty("id").GetUInt32();
         await Eventually.ValueAsync(() => api.GetJsonAsync($"/api/commands/{id}"), j => j.GetProperty("state").GetString() == "acked", "acked through both processes", TimeSpan.FromSeconds(60));
         Assert.Equal(Carrier.Verizon, modem.Carrier);
