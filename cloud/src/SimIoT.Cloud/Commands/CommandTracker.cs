@@ -22,7 +22,6 @@ public sealed class CommandTracker(
     ModemRegistry registry,
     DownlinkSender downlink,
     IEventBus bus,
-    ICommandStore store,
     CloudMetrics metrics,
     TimeProvider time,
     IOptions<CommandOptions> commandOptions,
@@ -57,6 +56,27 @@ public sealed class CommandTracker(
             queue.Waiting.Enqueue(tracked);
             Publish(tracked, CommandState.Queued, now);
             Dispatch(session, queue, now);
+        }
+    }
+
+    /// <summary>
+    /// A command the store holds as queued or sent (<see cref="OpenCommandReloader"/>): tracked
+    /// unless this gateway knows it already, with its attempts so far and the time to live from
+    /// its creation. No state is published: the store has it. A modem this gateway does not know
+    /// yet is left for a later reload.
+    /// </summary>
+    public void Adopt(CommandRecord record)
+    {
+        if (!registry.TryGet(record.ModemId, out var session)) return;
+        var tracked = new Tracked(record, record.CreatedAt + _options.QueuedTimeToLive) { Attempts = record.Attempts };
+        if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier)) return;
+        lock (_gate)
+        {
+            var queue = QueueOf(record.ModemId);
+            if (queue.InFlight?.Record.Id == record.Id || queue.Waiting.Any(t => t.Record.Id == record.Id) || queue.Recent.ContainsKey(record.Id))
+                return;
+            queue.Waiting.Enqueue(tracked);
+            Dispatch(session, queue, time.GetUtcNow().UtcDateTime);
         }
     }
 
@@ -122,7 +142,6 @@ public sealed class CommandTracker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await registry.Loaded.WaitAsync(stoppingToken).ConfigureAwait(false);
-        foreach (var open in await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false)) Enqueue(open with { State = CommandState.Queued });
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {

@@ -110,6 +110,8 @@ public static class CloudServices
         services.AddSingleton<UdpGateway>();
         services.AddSingleton<ModemStateFlusher>();
         services.AddSingleton<IBusHandler, DownstreamRequestHandler>();
+        services.AddSingleton<IBusHandler, SeedRequestHandler>();
+        services.AddHostedService<OpenCommandReloader>();
         services.AddSingleton<IBusHandler, ModemChangesHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
