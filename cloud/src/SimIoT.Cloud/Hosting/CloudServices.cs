@@ -36,6 +36,7 @@ public static class CloudServices
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
+        services.AddCloudMetricsExport();
         services.TryAddSingleton<Backpressure>();
         services.TryAddSingleton(sp => Catalog(configuration));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
