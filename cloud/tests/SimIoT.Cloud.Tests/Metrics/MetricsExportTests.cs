@@ -43,4 +43,24 @@ public sealed class MetricsExportTests
         Assert.Matches(@"(?m)^# TYPE simiot_gateway_shed_total counter$", text);
         Assert.DoesNotMatch("otel_scope_name|target_info", text);
     }
+
+    [Fact]
+    public async Task Every_series_the_dashboards_operations_row_queries_is_exported()
+    {
+        await using var cloud = await CloudHarness.StartAsync();
+        var modem = await cloud.AddModemAsync(0x3e8);
+        uint sent = modem.SendReading(3, DateTime.UtcNow, 2100); // the bus latency histogram has a sample
+        await Eventually.TrueAsync(() => modem.LastAck.Acknowledges(sent), "the frame is acked");
+        var exported = Regex.Matches(await cloud.Http.GetStringAsync("/metrics"), @"(?m)^(simiot_\w+)").Select(m => m.Groups[1].Value).ToHashSet();
+
+        using var dashboard = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "grafana", "simiot.json")));
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(p => p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Where(t => t.TryGetProperty("expr", out _))
+            .SelectMany(t => Regex.Matches(t.GetProperty("expr").GetString()!, @"simiot_\w+").Select(m => m.Value))
+            .ToHashSet();
+        Assert.True(queried.Count >= 6, $"the operations row queries {queried.Count} series");
+        Assert.All(queried, series => Assert.Contains(series, exported));
+    }
 }
