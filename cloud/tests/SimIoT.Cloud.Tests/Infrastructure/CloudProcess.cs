@@ -90,6 +90,8 @@ public sealed class CloudProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Polls /readyz until it answers 200.</summary>
     public async Task WaitReadyAsync()
     {
