@@ -80,6 +80,32 @@ public sealed class CommandTracker(
         }
     }
 
+    /// <summary>
+    /// Forgets the waiting commands (never sent here) that the store no longer holds open: another
+    /// gateway, which had the modem's binding, finished them. Sending one later, when the modem
+    /// comes to this gateway, would switch it a second time. Only commands this gateway took
+    /// before <paramref name="readAt"/> (when <paramref name="open"/> was read) are judged.
+    /// </summary>
+    public void Retain(IReadOnlySet<uint> open, DateTime readAt)
+    {
+        lock (_gate)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                if (queue.Waiting.Count == 0 || queue.Waiting.All(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt)) continue;
+                var keep = queue.Waiting.Where(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt).ToList();
+                queue.Waiting.Clear();
+                foreach (var t in keep) queue.Waiting.Enqueue(t);
+            }
+        }
+    }
+
+    /// <summary>True while the command waits or is in flight here.</summary>
+    public bool Tracks(uint commandId)
+    {
+        lock (_gate) return _queues.Values.Any(q => q.InFlight?.Record.Id == commandId || q.Waiting.Any(t => t.Record.Id == commandId));
+    }
+
     /// <summary>An authentic frame arrived from a modem that has a command waiting: its binding is fresh now.</summary>
     public void OnFrame(ModemSession session)
     {
@@ -254,6 +280,7 @@ public sealed class CommandTracker(
     {
         public CommandRecord Record { get; } = record;
         public DateTime ExpiresAt { get; } = expiresAt;
+        public DateTime TakenAt { get; } = DateTime.UtcNow;
         public Carrier Carrier;
         public int Attempts;
         public DateTime SentAt;

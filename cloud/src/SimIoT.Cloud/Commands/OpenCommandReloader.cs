@@ -11,7 +11,8 @@ namespace SimIoT.Cloud.Commands;
 /// start and every <see cref="CommandOptions.ReloadInterval"/> the gateway adopts the commands
 /// the store holds as queued or sent, so a 202 reaches a final state whatever restarted in between
 /// (the API after its store write, a gateway that was down when the request was published, a
-/// consumer group that started after it).
+/// consumer group that started after it). Waiting commands the store no longer holds open were
+/// finished by another gateway and are forgotten here.
 /// </summary>
 public sealed class OpenCommandReloader(
     CommandTracker tracker,
@@ -31,7 +32,10 @@ public sealed class OpenCommandReloader(
             {
                 try
                 {
-                    foreach (var open in await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false)) tracker.Adopt(open);
+                    var readAt = DateTime.UtcNow;
+                    var open = await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false);
+                    tracker.Retain(open.Select(c => c.Id).ToHashSet(), readAt);
+                    foreach (var command in open) tracker.Adopt(command);
                     if (failing) logger.LogInformation("Open commands are read from the store again");
                     failing = false;
                 }
