@@ -22,7 +22,6 @@ public sealed class CommandTracker(
     ModemRegistry registry,
     DownlinkSender downlink,
     IEventBus bus,
-    ICommandStore store,
     CloudMetrics metrics,
     TimeProvider time,
     IOptions<CommandOptions> commandOptions,
@@ -58,6 +57,53 @@ public sealed class CommandTracker(
             Publish(tracked, CommandState.Queued, now);
             Dispatch(session, queue, now);
         }
+    }
+
+    /// <summary>
+    /// A command the store holds as queued or sent (<see cref="OpenCommandReloader"/>): tracked
+    /// unless this gateway knows it already, with its attempts so far and the time to live from
+    /// its creation. No state is published: the store has it. A modem this gateway does not know
+    /// yet is left for a later reload.
+    /// </summary>
+    public void Adopt(CommandRecord record)
+    {
+        if (!registry.TryGet(record.ModemId, out var session)) return;
+        var tracked = new Tracked(record, record.CreatedAt + _options.QueuedTimeToLive) { Attempts = record.Attempts };
+        if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier)) return;
+        lock (_gate)
+        {
+            var queue = QueueOf(record.ModemId);
+            if (queue.InFlight?.Record.Id == record.Id || queue.Waiting.Any(t => t.Record.Id == record.Id) || queue.Recent.ContainsKey(record.Id))
+                return;
+            queue.Waiting.Enqueue(tracked);
+            Dispatch(session, queue, time.GetUtcNow().UtcDateTime);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the waiting commands (never sent here) that the store no longer holds open: another
+    /// gateway, which had the modem's binding, finished them. Sending one later, when the modem
+    /// comes to this gateway, would switch it a second time. Only commands this gateway took
+    /// before <paramref name="readAt"/> (when <paramref name="open"/> was read) are judged.
+    /// </summary>
+    public void Retain(IReadOnlySet<uint> open, DateTime readAt)
+    {
+        lock (_gate)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                if (queue.Waiting.Count == 0 || queue.Waiting.All(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt)) continue;
+                var keep = queue.Waiting.Where(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt).ToList();
+                queue.Waiting.Clear();
+                foreach (var t in keep) queue.Waiting.Enqueue(t);
+            }
+        }
+    }
+
+    /// <summary>True while the command waits or is in flight here.</summary>
+    public bool Tracks(uint commandId)
+    {
+        lock (_gate) return _queues.Values.Any(q => q.InFlight?.Record.Id == commandId || q.Waiting.Any(t => t.Record.Id == commandId));
     }
 
     /// <summary>An authentic frame arrived from a modem that has a command waiting: its binding is fresh now.</summary>
@@ -123,7 +169,6 @@ public sealed class CommandTracker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await registry.Loaded.WaitAsync(stoppingToken).ConfigureAwait(false);
-        foreach (var open in await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false)) Enqueue(open with { State = CommandState.Queued });
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -236,6 +281,7 @@ public sealed class CommandTracker(
     {
         public CommandRecord Record { get; } = record;
         public DateTime ExpiresAt { get; } = expiresAt;
+        public DateTime TakenAt { get; } = DateTime.UtcNow;
         public Carrier Carrier;
         public int Attempts;
         public DateTime SentAt;

@@ -38,6 +38,7 @@ public static class CloudServices
         services.AddHttpLimits();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
+        services.AddCloudMetricsExport();
         services.TryAddSingleton<Backpressure>();
         services.TryAddSingleton(sp => Catalog(configuration));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
@@ -114,6 +115,8 @@ public static class CloudServices
         services.AddSingleton<UdpGateway>();
         services.AddSingleton<ModemStateFlusher>();
         services.AddSingleton<IBusHandler, DownstreamRequestHandler>();
+        services.AddSingleton<IBusHandler, SeedRequestHandler>();
+        services.AddHostedService<OpenCommandReloader>();
         services.AddSingleton<IBusHandler, ModemChangesHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());

@@ -136,6 +136,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            CheckSharedMemory();
             return action(_connection);
         }
         finally
