@@ -23,6 +23,7 @@ var api = new Command("api", "Run only the API, store sink, SSE and web UI; pair
 root.Subcommands.Add(gateway);
 root.Subcommands.Add(api);
 AdminCommands.Add(root, data, postgres);
+RetentionCommand.Add(root, data, postgres);
 root.SetAction((result, ct) => RunAsync(CloudRole.All, result, ct));
 gateway.SetAction((result, ct) => RunAsync(CloudRole.Gateway, result, ct));
 api.SetAction((result, ct) => RunAsync(CloudRole.Api, result, ct));
