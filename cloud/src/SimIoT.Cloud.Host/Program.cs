@@ -24,6 +24,7 @@ root.Subcommands.Add(gateway);
 root.Subcommands.Add(api);
 AdminCommands.Add(root, data, postgres);
 RetentionCommand.Add(root, data, postgres);
+ModemCommand.Add(root);
 root.SetAction((result, ct) => RunAsync(CloudRole.All, result, ct));
 gateway.SetAction((result, ct) => RunAsync(CloudRole.Gateway, result, ct));
 api.SetAction((result, ct) => RunAsync(CloudRole.Api, result, ct));
