@@ -21,6 +21,7 @@ public sealed partial class TelemetryRetention(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled) return;
+        await Task.Yield(); // a long first pass must not hold up the host's start (the SQLite store's calls complete synchronously)
         while (!stoppingToken.IsCancellationRequested)
         {
             try
