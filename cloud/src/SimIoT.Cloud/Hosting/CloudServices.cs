@@ -78,6 +78,7 @@ public static class CloudServices
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -90,6 +91,9 @@ public static class CloudServices
         services.AddSingleton<TelemetrySink>();
         services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<TelemetrySink>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.Problem() is null, "Retention options are inconsistent (each raw period at most Minutes, Minutes at most Hours, BatchSize and Interval positive)").ValidateOnStart();
+        services.AddHostedService<TelemetryRetention>();
         services.AddSingleton<IBusHandler, CommandStateSink>();
         services.AddSingleton<EventStream>();
         services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<EventStream>());
