@@ -31,10 +31,13 @@ public static class SecureFrame
         Seal(Magic, keys, kind, sequence, payload, destination);
 
     /// <summary>Seals a v3 uplink-data frame: <paramref name="compactPayload"/> is compact reading blocks.</summary>
+    public static int SealV3(ModemKeys keys, uint sequence, ReadOnlySpan<byte> compactPayload, Span<byte> destination) =>
+        Seal(MagicV3, keys, FrameKind.UplinkData, sequence, compactPayload, destination);
+
     public static byte[] SealV3(ModemKeys keys, uint sequence, ReadOnlySpan<byte> compactPayload)
     {
         var frame = new byte[Overhead + compactPayload.Length];
-        Seal(MagicV3, keys, FrameKind.UplinkData, sequence, compactPayload, frame);
+        SealV3(keys, sequence, compactPayload, frame);
         return frame;
     }
 
