@@ -48,6 +48,7 @@ final class Constants {
     static final byte F_LOCKED = (byte) 0x10;
     static final byte F_LEGACY = (byte) 0x20;
     static final byte F_COMPLETE = (byte) 0x0F;
+    static final byte F_STORED = (byte) 0x3F;
     /** Status-only flags, never stored. */
     static final byte F_ADMIN_AUTHENTICATED = (byte) 0x40;
     static final byte F_FALLBACK_ARMED = (byte) 0x80;
@@ -73,6 +74,8 @@ final class Constants {
     static final short ENDPOINT_PORT = 17;     // offset of the u16 port in the endpoint record
     static final byte ADDRESS_IPV4 = (byte) 0x21;
     static final byte ADDRESS_IPV6 = (byte) 0x57;
+    static final short IPV4_SIZE = 4;
+    static final short IPV6_SIZE = 16;
 
     // ---- RAM state (CLEAR_ON_RESET) layout
     static final short R_SESSION = 0;         // 1 when the toolkit session is active
@@ -137,6 +140,31 @@ final class Constants {
     static final short STATUS_SIZE = 58;
     static final short ACK_SIZE = 12;
     static final short COUNTER_MAX = 0x7FFF;
+    static final short COUNTERS_SIZE = 10;    // the five R_COUNT_* counters
+    static final short FRAME_PREFIX = 2;      // u16 length before each frame in the FIFO
+    static final short LEGACY_FRAME_OVERHEAD = FRAME_PREFIX + 1; // and the v1 flow byte
+    /** Free proactive queue entries a carrier switch needs before it acts. */
+    static final short PERFORM_QUEUE_ENTRIES = 5;
+    /** Proactive queue entries the fallback needs (CLOSE, REFRESH, SEND). */
+    static final short FALLBACK_QUEUE_ENTRIES = 3;
+
+    // ---- GET STATUS record layout (docs/applet.md)
+    static final short S_VERSION = 0;
+    static final short S_FLAGS = 1;
+    static final short S_MODEM_ID = 2;
+    static final short S_CARRIER = 10;
+    static final short S_PREVIOUS_CARRIER = 11;
+    static final short S_SUBSCRIPTIONS = 12;
+    static final short S_SEQUENCE = 14;       // next uplink sequence
+    static final short S_RX_HIGHEST = 18;
+    static final short S_COUNTERS = 22;
+    static final short S_SESSION = 32;
+    static final short S_CHANNEL = 33;
+    static final short S_QUEUE_COUNT = 34;
+    static final short S_PENDING = 35;        // length of the proactive command waiting to be fetched
+    static final short S_FALLBACK_SECONDS = 36;
+    static final short S_ADMIN_TRIES = 38;
+    static final short S_ENDPOINT = 39;
 
     // ---- v1 packets (seed format)
     static final byte V1_IOT_DATA = (byte) 0x00;
@@ -149,6 +177,11 @@ final class Constants {
     static final byte DTS_US_PREFIX = (byte) 0x50;
     static final byte CARRIER_DISCONNECT = 0x0F;
     static final short CARRIER_VALID_MASK = (short) 0x8007;
+    static final short CARRIER_MAX = 15;
+    static final byte NIBBLE = 0x0F;          // carrier id / status nibble of a v1 packet
+    static final short V1_PACKET_SIZE = 2;    // Carrier Switch Perform, Carrier Switch ACK
+    static final short READING_OFF_DTS = 4;
+    static final short READING_OFF_LENGTH = 12;
 
     // ---- v2 secure frame
     static final byte V2_MAGIC = (byte) 0xA2;
@@ -163,6 +196,11 @@ final class Constants {
     static final short V2_OFF_MODEM_ID = 2;
     static final short V2_OFF_SEQUENCE = 10;
     static final short WINDOW_SIZE = 64;
+    static final short COMMAND_ID_SIZE = 4;
+    /** Plaintext of a downlink command and of its result: command id (u32), one v1 packet. */
+    static final short V2_COMMAND_PLAIN = COMMAND_ID_SIZE + V1_PACKET_SIZE;
+    static final short COMMAND_OFF_PERFORM = COMMAND_ID_SIZE; // in the plaintext of a downlink command
+    static final short COMMAND_OFF_CARRIER = COMMAND_OFF_PERFORM + 1;
 
     // ---- KDF labels (ASCII)
     static final byte LABEL_ENC_UP = 0;

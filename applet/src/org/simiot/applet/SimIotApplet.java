@@ -17,6 +17,7 @@ public final class SimIotApplet extends Applet {
     private final Store store;
     private final Crypto crypto;
     private final Session session;
+    private final Personalisation personalisation;
     private final RandomData random;
     private final byte[] auth;
 
@@ -25,6 +26,7 @@ public final class SimIotApplet extends Applet {
         auth = JCSystem.makeTransientByteArray(Constants.A_SIZE, JCSystem.CLEAR_ON_DESELECT);
         store = new Store(params, paramsOff, paramsLen, auth);
         session = new Session(store, crypto);
+        personalisation = new Personalisation(store, crypto, session, auth);
         random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
     }
 
@@ -67,7 +69,7 @@ public final class SimIotApplet extends Applet {
             ISOException.throwIt(ISO7816.SW_CLA_NOT_SUPPORTED);
         }
         if (ins == Constants.INS_PUT_DATA) {
-            putData(apdu);
+            personalisation.putData(apdu);
             return;
         }
         checkP1P2Zero(buf);
@@ -162,166 +164,29 @@ public final class SimIotApplet extends Applet {
         auth[Constants.A_AUTHENTICATED] = 1;
     }
 
-    // ---------------------------------------------------------------- personalisation
-
-    private void putData(APDU apdu) {
-        byte[] buf = apdu.getBuffer();
-        if (buf[ISO7816.OFFSET_P1] != 0) {
-            ISOException.throwIt(ISO7816.SW_INCORRECT_P1P2);
-        }
-        byte object = buf[ISO7816.OFFSET_P2];
-        short lc = apdu.setIncomingAndReceive();
-        if (auth[Constants.A_AUTHENTICATED] == 0) {
-            ISOException.throwIt(ISO7816.SW_SECURITY_STATUS_NOT_SATISFIED);
-        }
-        byte[] s = store.state;
-        short d = ISO7816.OFFSET_CDATA;
-        switch (object) {
-            case Constants.DO_MODEM_ID:
-                expectLength(lc, Constants.MODEM_ID_SIZE);
-                if (store.has(Constants.F_LOCKED)) {
-                    ISOException.throwIt(ISO7816.SW_CONDITIONS_NOT_SATISFIED); // identity is fixed once locked
-                }
-                JCSystem.beginTransaction();
-                Util.arrayCopy(buf, d, s, Constants.P_MODEM_ID, Constants.MODEM_ID_SIZE);
-                store.setFlag(Constants.F_MODEM_ID, true);
-                store.deriveKeys(crypto);
-                store.resetDownlinkWindow();
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_MASTER_KEY:
-                expectLength(lc, Constants.KEY_SIZE);
-                JCSystem.beginTransaction();
-                store.master.setKey(buf, d);
-                store.setFlag(Constants.F_MASTER_KEY, true);
-                store.deriveKeys(crypto);
-                store.resetDownlinkWindow();
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_ENDPOINT:
-                putEndpoint(buf, d, lc);
-                break;
-            case Constants.DO_SUBSCRIPTIONS:
-                expectLength(lc, (short) 2);
-                short mask = Util.getShort(buf, d);
-                if ((short) (mask & (short) ~Constants.CARRIER_VALID_MASK) != 0) {
-                    ISOException.throwIt(ISO7816.SW_WRONG_DATA);
-                }
-                JCSystem.beginTransaction();
-                Util.setShort(s, Constants.P_SUBSCRIPTIONS, mask);
-                store.setFlag(Constants.F_SUBSCRIPTIONS, true);
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_CURRENT_CARRIER:
-                expectLength(lc, (short) 1);
-                short id = buf[d];
-                if (id < 0 || id > 15 || !Store.carrierBit(Constants.CARRIER_VALID_MASK, id) || !store.subscribed(id)) {
-                    ISOException.throwIt(ISO7816.SW_WRONG_DATA);
-                }
-                JCSystem.beginTransaction();
-                s[Constants.P_CARRIER] = (byte) id;
-                s[Constants.P_PREVIOUS_CARRIER] = (byte) id;
-                s[Constants.P_FALLBACK_ARMED] = 0;
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_LEGACY_MODE:
-                expectLength(lc, (short) 1);
-                if (buf[d] != 0 && buf[d] != 1) {
-                    ISOException.throwIt(ISO7816.SW_WRONG_DATA);
-                }
-                JCSystem.beginTransaction();
-                store.setFlag(Constants.F_LEGACY, buf[d] == 1);
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_ADMIN_KEY:
-                expectLength(lc, Constants.KEY_SIZE);
-                JCSystem.beginTransaction();
-                store.admin.setKey(buf, d);
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_FALLBACK_SECONDS:
-                expectLength(lc, (short) 2);
-                short secs = Util.getShort(buf, d);
-                if (secs <= 0) {
-                    ISOException.throwIt(ISO7816.SW_WRONG_DATA);
-                }
-                JCSystem.beginTransaction();
-                Util.setShort(s, Constants.P_FALLBACK_SECONDS, secs);
-                JCSystem.commitTransaction();
-                break;
-            case Constants.DO_LOCK:
-                expectLength(lc, (short) 0);
-                if ((byte) (s[Constants.P_FLAGS] & Constants.F_COMPLETE) != Constants.F_COMPLETE) {
-                    ISOException.throwIt(ISO7816.SW_CONDITIONS_NOT_SATISFIED);
-                }
-                JCSystem.beginTransaction();
-                store.setFlag(Constants.F_LOCKED, true);
-                JCSystem.commitTransaction();
-                break;
-            default:
-                ISOException.throwIt(ISO7816.SW_INCORRECT_P1P2);
-        }
-        // Any change of identity, keys or endpoint ends the running toolkit session.
-        if (object != Constants.DO_LOCK && object != Constants.DO_FALLBACK_SECONDS) {
-            session.resetSession();
-        }
-    }
-
-    private void putEndpoint(byte[] buf, short d, short lc) {
-        byte type = lc > 0 ? buf[d] : 0;
-        short alen = 0;
-        if (type == Constants.ADDRESS_IPV4) {
-            alen = 4;
-        } else if (type == Constants.ADDRESS_IPV6) {
-            alen = 16;
-        } else {
-            ISOException.throwIt(lc == 0 ? ISO7816.SW_WRONG_LENGTH : ISO7816.SW_WRONG_DATA);
-        }
-        expectLength(lc, (short) (1 + alen + 2));
-        if (Util.getShort(buf, (short) (d + 1 + alen)) == 0) {
-            ISOException.throwIt(ISO7816.SW_WRONG_DATA);
-        }
-        // The whole record is laid out in the APDU buffer after the command data, then
-        // written with one atomic copy inside the transaction that also sets the flag.
-        short e = (short) (d + lc);
-        Util.arrayFillNonAtomic(buf, e, Constants.ENDPOINT_SIZE, (byte) 0);
-        Util.arrayCopyNonAtomic(buf, d, buf, e, (short) (1 + alen));
-        Util.arrayCopyNonAtomic(buf, (short) (d + 1 + alen), buf, (short) (e + Constants.ENDPOINT_PORT), (short) 2);
-        JCSystem.beginTransaction();
-        Util.arrayCopy(buf, e, store.state, Constants.P_ENDPOINT, Constants.ENDPOINT_SIZE);
-        store.setFlag(Constants.F_ENDPOINT, true);
-        JCSystem.commitTransaction();
-    }
-
-    private static void expectLength(short lc, short expected) {
-        if (lc != expected) {
-            ISOException.throwIt(ISO7816.SW_WRONG_LENGTH);
-        }
-    }
-
     // ---------------------------------------------------------------- status
 
     private void getStatus(APDU apdu) {
         byte[] buf = apdu.getBuffer();
         byte[] s = store.state;
         Util.arrayFillNonAtomic(buf, (short) 0, Constants.STATUS_SIZE, (byte) 0);
-        buf[0] = Constants.STATUS_VERSION;
-        byte flags = (byte) (s[Constants.P_FLAGS] & (byte) 0x3F);
+        buf[Constants.S_VERSION] = Constants.STATUS_VERSION;
+        byte flags = (byte) (s[Constants.P_FLAGS] & Constants.F_STORED);
         if (auth[Constants.A_AUTHENTICATED] != 0) {
             flags |= Constants.F_ADMIN_AUTHENTICATED;
         }
         if (s[Constants.P_FALLBACK_ARMED] != 0) {
             flags |= Constants.F_FALLBACK_ARMED;
         }
-        buf[1] = flags;
-        Util.arrayCopyNonAtomic(s, Constants.P_MODEM_ID, buf, (short) 2, Constants.MODEM_ID_SIZE);
-        buf[10] = s[Constants.P_CARRIER];
-        buf[11] = s[Constants.P_PREVIOUS_CARRIER];
-        Util.arrayCopyNonAtomic(s, Constants.P_SUBSCRIPTIONS, buf, (short) 12, (short) 2);
+        buf[Constants.S_FLAGS] = flags;
+        Util.arrayCopyNonAtomic(s, Constants.P_MODEM_ID, buf, Constants.S_MODEM_ID, Constants.MODEM_ID_SIZE);
+        buf[Constants.S_CARRIER] = s[Constants.P_CARRIER];
+        buf[Constants.S_PREVIOUS_CARRIER] = s[Constants.P_PREVIOUS_CARRIER];
+        Util.arrayCopyNonAtomic(s, Constants.P_SUBSCRIPTIONS, buf, Constants.S_SUBSCRIPTIONS, (short) 2);
         session.status(buf);
-        Util.arrayCopyNonAtomic(s, Constants.P_FALLBACK_SECONDS, buf, (short) 36, (short) 2);
-        buf[38] = s[Constants.P_ADMIN_TRIES];
-        Util.arrayCopyNonAtomic(s, Constants.P_ENDPOINT, buf, (short) 39, Constants.ENDPOINT_SIZE);
+        Util.arrayCopyNonAtomic(s, Constants.P_FALLBACK_SECONDS, buf, Constants.S_FALLBACK_SECONDS, (short) 2);
+        buf[Constants.S_ADMIN_TRIES] = s[Constants.P_ADMIN_TRIES];
+        Util.arrayCopyNonAtomic(s, Constants.P_ENDPOINT, buf, Constants.S_ENDPOINT, Constants.ENDPOINT_SIZE);
         short le = apdu.setOutgoing();
         if (le < Constants.STATUS_SIZE) {
             ISOException.throwIt((short) (ISO7816.SW_CORRECT_LENGTH_00 | Constants.STATUS_SIZE));

@@ -70,15 +70,10 @@ class TearTest {
         for (int n = 1; n < 500; n++) {
             SimCard c = new SimCard();
             c.personalise(false);
-            c.card.tearAfter(n);
-            boolean completed = true;
-            try {
-                c.put(0x02, Hex.s(newKey), 0x9000);
-            } catch (PowerLoss e) {
-                completed = false;
+            boolean completed = tornPut(c, n, 0x02, Hex.s(newKey));
+            if (!completed) {
                 tears++;
             }
-            c.card.tearAfter(0);
             if (!c.card.powered()) {
                 c.card.powerOn();
                 c.terminalReset();
@@ -149,15 +144,10 @@ class TearTest {
             c.deliver(toCarrier2).expect(0x9000);
             c.deliver(DownlinkTest.perform(c, 2, 8, 1)).expect(0x9000);
             assertEquals(1, c.status()[10]);
-            c.card.tearAfter(n);
-            boolean completed = true;
-            try {
-                c.put(0x02, Hex.s(newKey), 0x9000);
-            } catch (PowerLoss e) {
-                completed = false;
+            boolean completed = tornPut(c, n, 0x02, Hex.s(newKey));
+            if (!completed) {
                 tears++;
             }
-            c.card.tearAfter(0);
             if (!c.card.powered()) {
                 restart(c);
             } else {
@@ -183,15 +173,10 @@ class TearTest {
         for (int n = 1; n < 200; n++) {
             SimCard c = new SimCard();
             c.personalise(false);
-            c.card.tearAfter(n);
-            boolean completed = true;
-            try {
-                c.put(0x03, "210A0000021389", 0x9000);
-            } catch (PowerLoss e) {
-                completed = false;
+            boolean completed = tornPut(c, n, 0x03, "210A0000021389");
+            if (!completed) {
                 tears++;
             }
-            c.card.tearAfter(0);
             if (!c.card.powered()) {
                 c.card.powerOn();
             }
@@ -204,6 +189,19 @@ class TearTest {
             }
         }
         assertTrue(tears > 2, "tears: " + tears);
+    }
+
+    /** PUT DATA with the power cut before the card's n-th persistent write; true when the command completed. */
+    private static boolean tornPut(SimCard c, int n, int object, String data) {
+        c.card.tearAfter(n);
+        try {
+            c.put(object, data, 0x9000);
+            return true;
+        } catch (PowerLoss e) {
+            return false;
+        } finally {
+            c.card.tearAfter(0);
+        }
     }
 
     private static void restart(SimCard c) {
