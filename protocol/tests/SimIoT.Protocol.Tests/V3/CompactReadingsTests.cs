@@ -14,7 +14,7 @@ public class CompactReadingsTests
     public void Every_v3_vector_opens_and_decodes_to_exactly_its_v1_packets()
     {
         var vectors = VectorFile.Read("v3.json");
-        Assert.Equal(3, vectors.Count);
+        Assert.Equal(4, vectors.Count);
         foreach (var v in vectors)
         {
             var frame = Convert.FromHexString((string)v["frame"]!);
@@ -77,6 +77,16 @@ public class CompactReadingsTests
         Assert.Equal(4 + 6, CompactReadings.EncodedLength(V1Packet.IotData(1, T0, TelemetryValues.Encode(-12, 980, 31))));
         Assert.Equal(4 + 6, CompactReadings.EncodedLength(V1Packet.IotData(1, T0, TelemetryValues.Encode(-8_388_608, 8_388_607))));
         Assert.Equal(4 + 4, CompactReadings.EncodedLength(V1Packet.IotData(3, T0, TelemetryValues.Encode(int.MinValue))));
+    }
+
+    [Fact]
+    public void A_reading_close_to_the_previous_one_of_its_device_is_delta_coded()
+    {
+        var block = new byte[255];
+        int plain = CompactReadings.WriteBlock([V1Packet.IotData(2, T0, TelemetryValues.Encode(150_000, -250, 0))], block, out _);
+        int both = CompactReadings.WriteBlock([V1Packet.IotData(2, T0, TelemetryValues.Encode(150_000, -250, 0)), V1Packet.IotData(2, T0, TelemetryValues.Encode(150_100, -251, 3))], block, out _);
+        Assert.Equal(4 + 3, both - plain); // 100, -1, 3 fit one byte each
+        Assert.Equal(0x20 | 0x03, block[plain + 1]);
     }
 
     [Fact]

@@ -30,6 +30,16 @@ public static partial class VectorSets
                 V1Packet.IotData(7, T0.AddMilliseconds(20).AddTicks(655_350), Array.Empty<byte>()),
             ],
         ]),
+        ("compact-delta-coded", MasterKeyA, ModemA, 3,
+        [[
+            V1Packet.IotData(1, T0.AddMilliseconds(30), TelemetryValues.Encode(-12, 980, 31)),
+            V1Packet.IotData(2, T0.AddMilliseconds(30), TelemetryValues.Encode(150_000, -250, 0)),
+            V1Packet.IotData(1, T0.AddMilliseconds(34), TelemetryValues.Encode(-10, 1001, 29)),
+            V1Packet.IotData(2, T0.AddMilliseconds(34), TelemetryValues.Encode(150_100, -251, 3)),
+            V1Packet.IotData(1, T0.AddMilliseconds(38), TelemetryValues.Encode(-10, 1001, 29)),
+            V1Packet.IotData(3, T0.AddMilliseconds(38), TelemetryValues.Encode(2342, 7)),
+            V1Packet.IotData(3, T0.AddMilliseconds(42), TelemetryValues.Encode(2343)),
+        ]]),
         ("compact-other-modem", MasterKeyB, ModemB, 1,
         [[
             V1Packet.IotData(3, new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc), TelemetryValues.Encode(-1)),
@@ -73,6 +83,7 @@ public static partial class VectorSets
         ("short-reading-header", "00064f3ad5f3c4800101", V1DecodeError.Truncated, 0x6A80),
         ("values-cut-short", "00064f3ad5f3c48001014300000102", V1DecodeError.Truncated, 0x6A80),
         ("second-reading-missing", "00064f3ad5f3c4800201010000ff", V1DecodeError.Truncated, 0x6A80),
+        ("delta-without-a-reading-before", "00064f3ad5f3c48001012100007f", V1DecodeError.LengthMismatch, 0x9000),
         ("base-after-year-4094", "7fffffffffffffff01010100007f", V1DecodeError.InvalidTimestamp, 0x9000),
     ];
 

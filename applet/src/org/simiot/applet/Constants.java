@@ -198,7 +198,7 @@ final class Constants {
     static final short COMPACT_OFF_COUNT = 8;
     static final short COMPACT_READING_HEADER = 4; // device, format, u16 time step
     static final short COMPACT_OFF_FORMAT = 1;
-    static final byte COMPACT_COUNT_MASK = 0x3F;
+    static final byte COMPACT_COUNT_MASK = 0x1F;  // bit 5 flags delta-coded values: the card only needs the size
     static final short COMPACT_WIDTH_SHIFT = 6;
     static final byte KIND_UPLINK_DATA = 0x01;
     static final byte KIND_UPLINK_ACK = 0x02;
