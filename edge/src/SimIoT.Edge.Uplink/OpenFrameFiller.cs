@@ -96,8 +96,13 @@ internal sealed class OpenFrameFiller(TimeProvider time)
             bool full = room - length < SmallestBlock || taken < _pending.Count;
             if (!full && !flush) return true; // wait for more readings to fill the SUBMIT
             bool seal = SimAppletCommands.OpenFrameCapacity - _openBytes - length < SmallestBlock;
-            if (!await SubmitAsync(sim, _block.AsMemory(0, length), seal ? SimAppletCommands.SealFrame : (byte)0, _pending.GetRange(0, taken).ToArray(), cancellationToken).ConfigureAwait(false)) return false;
+            var adding = _pending.GetRange(0, taken).ToArray();
             _pending.RemoveRange(0, taken);
+            if (!await SubmitAsync(sim, _block.AsMemory(0, length), seal ? SimAppletCommands.SealFrame : (byte)0, adding, cancellationToken).ConfigureAwait(false))
+            {
+                _pending.InsertRange(0, adding);
+                return false;
+            }
         }
         return true;
     }
@@ -143,10 +148,13 @@ internal sealed class OpenFrameFiller(TimeProvider time)
         _openBytes = 0;
     }
 
+    // The readings count as in the card's open frame from before the exchange: if it breaks, they
+    // go into a new frame after the next session start (which discards whatever the card holds).
     private async Task<bool> SubmitAsync(SimCard sim, ReadOnlyMemory<byte> blocks, byte p1, V1Packet[] adding, CancellationToken cancellationToken)
     {
         bool seal = (p1 & SimAppletCommands.SealFrame) != 0;
         int sentBefore = sim.DatagramsSent;
+        _unsealed.AddRange(adding);
         bool accepted;
         try
         {
@@ -155,24 +163,26 @@ internal sealed class OpenFrameFiller(TimeProvider time)
         catch (SimCardException e) when (e.StatusWord == SimAppletCommands.InsNotSupported)
         {
             Enabled = false; // an applet from before SUBMIT COMPACT: the v2 path from now on
-            return false;
+            accepted = false;
         }
         catch when (seal && sim.DatagramsSent > sentBefore)
         {
-            // The card sealed the frame and it left before the exchange broke.
-            Sealed(adding.Length);
+            Sealed(); // the card sealed the frame and it left before the exchange broke
             throw;
         }
-        if (!accepted) return false;
-        _unsealed.AddRange(adding);
+        if (!accepted)
+        {
+            _unsealed.RemoveRange(_unsealed.Count - adding.Length, adding.Length);
+            return false;
+        }
         _openBytes += blocks.Length;
-        if (seal || _openBytes >= SimAppletCommands.OpenFrameCapacity) Sealed(0);
+        if (seal || _openBytes >= SimAppletCommands.OpenFrameCapacity) Sealed();
         return true;
     }
 
-    private void Sealed(int adding)
+    private void Sealed()
     {
-        SealedReadings += _unsealed.Count + adding;
+        SealedReadings += _unsealed.Count;
         _unsealed.Clear();
         _openBytes = 0;
         _openedAt = time.GetTimestamp(); // what still waits starts a new frame now
