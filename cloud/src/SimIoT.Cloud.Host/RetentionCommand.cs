@@ -78,7 +78,7 @@ public static class RetentionCommand
             foreach (var table in Tables) rows.Add(await ScalarAsync($"SELECT COUNT(*) FROM {table}", ct));
             long bytes = options.Postgres is null
                 ? await ScalarAsync("SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()", ct)
-                : await ScalarAsync(string.Join(" + ", Tables.Select(t => $"pg_total_relation_size('{t}')")).Insert(0, "SELECT "), ct);
+                : await ScalarAsync($"SELECT SUM(pg_total_relation_size(p.relid))::bigint FROM unnest('{{{string.Join(',', Tables)}}}'::regclass[]) AS t, pg_partition_tree(t) AS p", ct); // a partitioned table's own size is 0
             return string.Create(CultureInfo.InvariantCulture,
                 $"{rows[0]} raw, {rows[1]} minute, {rows[2]} hour rows, {bytes / 1048576.0:F1} MiB ({(rows[0] + rows[1] + rows[2] == 0 ? 0 : bytes / (rows[0] + rows[1] + rows[2]))} bytes/row)");
         }

@@ -7,7 +7,8 @@ namespace SimIoT.Cloud.Postgres;
 /// <summary>
 /// Retention and roll-ups (<see cref="ITelemetryRetention"/>): telemetry_minute and telemetry_hour
 /// hold the readings that have left the raw table, one row per bucket (Grafana: avg = value_sum / count).
-/// Each batch deletes and rolls up in one statement; rows are taken FOR UPDATE SKIP LOCKED, so API
+/// Raw readings go by whole daily partitions where they can (PostgresCloudStore.Partitions.cs), else like the
+/// roll-up tiers: each batch deletes and rolls up in one statement; rows are taken FOR UPDATE SKIP LOCKED, so API
 /// replicas running retention together never fold a reading twice.
 /// </summary>
 public sealed partial class PostgresCloudStore : ITelemetryRetention
@@ -45,10 +46,13 @@ public sealed partial class PostgresCloudStore : ITelemetryRetention
             return $" WHEN @s{i} THEN @c{i}";
         });
         string cutoff = cutoffs.Sensors.Count == 0 ? "@before" : $"CASE sensor{string.Concat(cases)} ELSE @before END";
-        return await ExpireAsync($"""
+        long dropped = await DropExpiredPartitionsAsync(cutoffs.Sensors.Values.Append(cutoffs.Before).Min(), cancellationToken).ConfigureAwait(false);
+        // What is left: partitions only partly expired (the current day, shorter per-sensor periods) and the default one.
+        // A ctid is unique only within one partition, hence (tableoid, ctid).
+        return (int)Math.Min(int.MaxValue, dropped + await ExpireAsync($"""
             WITH gone AS (
-                DELETE FROM telemetry WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM telemetry WHERE time < @latest AND time < {cutoff} LIMIT @n FOR UPDATE SKIP LOCKED))
+                DELETE FROM telemetry WHERE time < @latest AND (tableoid, ctid) IN (
+                    SELECT tableoid, ctid FROM telemetry WHERE time < @latest AND time < {cutoff} LIMIT @n FOR UPDATE SKIP LOCKED)
                 RETURNING time, modem_id, sensor, device_id, value, value_y, value_z, axes),
             rolled AS (
                 INSERT INTO telemetry_minute AS t (time, modem_id, sensor, device_id, {RollUpSql.Columns})
@@ -56,7 +60,7 @@ public sealed partial class PostgresCloudStore : ITelemetryRetention
                 FROM gone GROUP BY 1, 2, 3, 4
                 ON CONFLICT (modem_id, sensor, time, device_id) DO UPDATE SET {RollUpSql.Merge("t", "LEAST", "GREATEST")})
             SELECT COUNT(*) FROM gone
-            """, [.. parameters], cancellationToken).ConfigureAwait(false);
+            """, [.. parameters], cancellationToken).ConfigureAwait(false));
     }
 
     public Task<int> ExpireMinutesAsync(DateTime before, int batchSize, CancellationToken cancellationToken) => ExpireAsync($"""

@@ -17,14 +17,19 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     private readonly NpgsqlDataSource _source;
 
     private readonly ModemKeyProtector? _keys;
+    private readonly TimeProvider _time;
 
     /// <param name="keys">Null only for the command line's identity commands, which never touch master keys.</param>
-    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger, ModemKeyProtector? keys = null)
+    /// <param name="time">The clock that says which days' partitions to make ahead (system clock by default).</param>
+    public PostgresCloudStore(IOptions<StoreOptions> options, ILogger<PostgresCloudStore> logger, ModemKeyProtector? keys = null, TimeProvider? time = null)
     {
         _keys = keys;
+        _time = time ?? TimeProvider.System;
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
         int applied = Migrate(logger);
         MigrateRetention(logger);
+        MigratePartitions(logger);
+        EnsureAheadAsync(CancellationToken.None).GetAwaiter().GetResult();
         if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
@@ -66,7 +71,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var probe = new NpgsqlCommand(
-            "INSERT INTO telemetry (time, modem_id, sensor, device_id, value, axes) VALUES ('epoch', '~probe', '~probe', 0, 0, 1) ON CONFLICT DO NOTHING; DELETE FROM telemetry WHERE modem_id = '~probe'",
+            "INSERT INTO telemetry (time, modem_id, sensor, device_id, value, axes) VALUES ('epoch', '~probe', '~probe', 0, 0, 1) ON CONFLICT DO NOTHING; DELETE FROM telemetry WHERE modem_id = '~probe' AND time = 'epoch'",
             connection, tx))
             await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -76,6 +81,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     {
         // COPY cannot skip rows the table already has, so the batch lands in a temporary table
         // first and moves over with ON CONFLICT DO NOTHING: a reading stored twice stays one row.
+        await EnsurePartitionsAsync(points.Select(p => DateOnly.FromDateTime(p.Timestamp)), cancellationToken).ConfigureAwait(false);
         await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS telemetry_incoming (LIKE telemetry) ON COMMIT DELETE ROWS", connection, tx))
