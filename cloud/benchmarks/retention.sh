@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Retention figures (docs/performance.md): fills a fresh SQLite store and a fresh PostgreSQL
 # database (a throwaway cluster) with ROWS raw readings ten days old (10 modems x imu, gyro,
-# temp at 100 Hz), then runs `simiot-cloud retention run --vacuum` on each: rows rolled up and
-# deleted per second, the telemetry's size and bytes per row before and after.
+# temp at 100 Hz), then runs `simiot-cloud retention run` on each (`--vacuum` on SQLite): rows
+# rolled up and deleted per second, the telemetry's size and bytes per row before and after.
 # Usage: cloud/benchmarks/retention.sh [ROWS]   (default 1000000)
 set -euo pipefail
 export SIMIOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -32,6 +32,11 @@ pg_host="$(sed 's/.*Host=\([^;]*\);.*/\1/' <<<"$SIMIOT_TEST_POSTGRES")"
 psql -q -h "$pg_host" -U postgres -c "CREATE DATABASE simiot_bench"
 cloud org list --postgres "Host=$pg_host;Username=postgres;Database=simiot_bench" >/dev/null 2>&1
 psql -q -h "$pg_host" -U postgres -d simiot_bench <<SQL
+SET timezone = 'UTC';
+-- The readings' days get daily partitions, as the store makes them when it writes a day's readings
+-- (PostgresCloudStore.Partitions.cs); without, psql's rows would land in the default partition.
+SELECT format('CREATE TABLE telemetry_p%s PARTITION OF telemetry FOR VALUES FROM (%L) TO (%L)', to_char(d, 'YYYYMMDD'), d, d + interval '1 day')
+FROM generate_series(date_trunc('day', to_timestamp($base_us / 1e6)), to_timestamp(($base_us + ($rows / 30) * 10000) / 1e6), interval '1 day') AS d \\gexec
 INSERT INTO telemetry (time, modem_id, sensor, device_id, value, value_y, value_z, axes)
 SELECT to_timestamp(($base_us + (i / 30) * 10000) / 1e6), lpad(to_hex(5836665117072162817 + i % 10), 16, '0'),
     CASE (i / 10) % 3 WHEN 0 THEN 'imu' WHEN 1 THEN 'gyro' ELSE 'temp' END, (i / 10) % 3 + 1, i % 2000 - 1000,
@@ -39,4 +44,5 @@ SELECT to_timestamp(($base_us + (i / 30) * 10000) / 1e6), lpad(to_hex(5836665117
 FROM generate_series(0::bigint, $rows - 1) AS i;
 VACUUM ANALYZE telemetry;
 SQL
-cloud retention run --postgres "Host=$pg_host;Username=postgres;Database=simiot_bench" --vacuum
+# No --vacuum: whole expired days go as dropped partitions, their space returned at once.
+cloud retention run --postgres "Host=$pg_host;Username=postgres;Database=simiot_bench"
