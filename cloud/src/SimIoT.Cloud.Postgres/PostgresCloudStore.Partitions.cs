@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using SimIoT.Cloud.Store;
 
 namespace SimIoT.Cloud.Postgres;
 
@@ -174,12 +173,7 @@ public sealed partial class PostgresCloudStore
             if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string table) return rows;
             await using (var count = new NpgsqlCommand($"SELECT COUNT(*) FROM {table}", connection, tx))
                 rows += (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            await ExecuteAsync(connection, tx, $"""
-                INSERT INTO telemetry_minute AS t (time, modem_id, sensor, device_id, {RollUpSql.Columns})
-                SELECT date_bin('1 minute', time, 'epoch'), modem_id, sensor, device_id, {RollUpSql.FromRaw}
-                FROM {table} GROUP BY 1, 2, 3, 4
-                ON CONFLICT (modem_id, sensor, time, device_id) DO UPDATE SET {RollUpSql.Merge("t", "LEAST", "GREATEST")}
-                """, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, RawIntoMinutes(table), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, tx, $"DROP TABLE {table}", cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }

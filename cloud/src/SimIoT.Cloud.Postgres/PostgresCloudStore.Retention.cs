@@ -54,14 +54,18 @@ public sealed partial class PostgresCloudStore : ITelemetryRetention
                 DELETE FROM telemetry WHERE time < @latest AND (tableoid, ctid) IN (
                     SELECT tableoid, ctid FROM telemetry WHERE time < @latest AND time < {cutoff} LIMIT @n FOR UPDATE SKIP LOCKED)
                 RETURNING time, modem_id, sensor, device_id, value, value_y, value_z, axes),
-            rolled AS (
-                INSERT INTO telemetry_minute AS t (time, modem_id, sensor, device_id, {RollUpSql.Columns})
-                SELECT date_bin('1 minute', time, 'epoch'), modem_id, sensor, device_id, {RollUpSql.FromRaw}
-                FROM gone GROUP BY 1, 2, 3, 4
-                ON CONFLICT (modem_id, sensor, time, device_id) DO UPDATE SET {RollUpSql.Merge("t", "LEAST", "GREATEST")})
+            rolled AS ({RawIntoMinutes("gone")})
             SELECT COUNT(*) FROM gone
             """, [.. parameters], cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>The INSERT that folds the raw readings of <paramref name="source"/> into their minute roll-ups.</summary>
+    private static string RawIntoMinutes(string source) => $"""
+        INSERT INTO telemetry_minute AS t (time, modem_id, sensor, device_id, {RollUpSql.Columns})
+        SELECT date_bin('1 minute', time, 'epoch'), modem_id, sensor, device_id, {RollUpSql.FromRaw}
+        FROM {source} GROUP BY 1, 2, 3, 4
+        ON CONFLICT (modem_id, sensor, time, device_id) DO UPDATE SET {RollUpSql.Merge("t", "LEAST", "GREATEST")}
+        """;
 
     public Task<int> ExpireMinutesAsync(DateTime before, int batchSize, CancellationToken cancellationToken) => ExpireAsync($"""
         WITH gone AS (
