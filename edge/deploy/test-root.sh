@@ -95,7 +95,7 @@ if [[ -f "$tarball" ]]; then
     for ((i = 0; i < 300; i++)); do [[ -S "$work/root/run/pcscd/pcscd.comm" ]] && break; sleep 0.1; done
     in_root simiot-edge readers >"$work/readers.out" 2>&1
     local status=$? pid
-    pid="$(cat "$work/root/run/pcscd/pcscd.pid" 2>/dev/null)" && [[ -n "$pid" ]] && kill "$pid"
+    pid="$(tr -d '\0' <"$work/root/run/pcscd/pcscd.pid" 2>/dev/null)" && [[ -n "$pid" ]] && kill "$pid"
     [[ $status -eq 0 ]] && grep -qx 'no readers' "$work/readers.out" || { cat "$work/readers.out"; return 1; }
   }
   check "installed simiot-edge readers lists the readers through pcscd (the root's $arch pcscd, none attached)" readers
