@@ -8,9 +8,9 @@ namespace SimIoT.Cloud.Audit;
 /// <summary>Records a state change in the store and publishes it on the bus's audit topic (a Kafka topic on that profile).</summary>
 public sealed class AuditLog(IAuditStore store, IEventBus bus, TimeProvider time)
 {
-    /// <summary>Who did it: user:NAME for a login, token:NAME for an API token, oidc:SUBJECT for a single sign-on token.</summary>
+    /// <summary>Who did it: user:NAME for a login, token:NAME for an API token, oidc:SUBJECT for single sign-on (a provider's token or a browser sign-in).</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
-        $"{user.Identity?.AuthenticationType switch { TokenAuthenticationHandler.SchemeName => "token", OidcBearer.SchemeName => "oidc", _ => "user" }}:{user.Identity?.Name}";
+        $"{user.Identity?.AuthenticationType switch { TokenAuthenticationHandler.SchemeName => "token", OidcBearer.SchemeName or OidcSignIn.SchemeName => "oidc", _ => "user" }}:{user.Identity?.Name}";
 
     public Task RecordAsync(HttpContext context, string action, string target, string? detail = null) =>
         RecordAsync(context.User.OrganizationOf(), ActorOf(context.User), action, target, detail, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);

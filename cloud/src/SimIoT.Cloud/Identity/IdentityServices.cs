@@ -23,10 +23,14 @@ public static class IdentityServices
     {
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.Configure<OidcOptions>(configuration.GetSection(OidcOptions.Section));
         var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
-        bool sso = !string.IsNullOrWhiteSpace(oidc.Authority);
+        if (oidc.Enabled && !oidc.AcceptsAccessTokens && !oidc.OffersSignIn)
+            throw new InvalidOperationException($"{OidcOptions.Section}:Authority needs {OidcOptions.Section}:Audience (API callers' tokens), {OidcOptions.Section}:ClientId (browser sign-in) or both");
+        bool sso = oidc.AcceptsAccessTokens;
         var authentication = services.AddAuthentication(BearerOrCookie);
         if (sso) authentication.AddOidcBearer(oidc);
+        if (oidc.OffersSignIn) authentication.AddOidcSignIn(oidc);
         authentication
             .AddPolicyScheme(BearerOrCookie, "Bearer token or session cookie", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count == 0 ? CookieAuthenticationDefaults.AuthenticationScheme

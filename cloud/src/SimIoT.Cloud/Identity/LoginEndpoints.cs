@@ -25,11 +25,12 @@ public static class LoginEndpoints
 
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, bool? failed) =>
+        app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, IOptions<OidcOptions> oidc, bool? failed, string? sso) =>
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
-            return TypedResults.Content(LoginPage.Render(tokens.FormFieldName, tokens.RequestToken!, failed == true), "text/html; charset=utf-8");
+            return TypedResults.Content(LoginPage.Render(tokens.FormFieldName, tokens.RequestToken!, failed == true, oidc.Value, sso), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
+        app.MapOidcSignIn();
         app.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
         app.MapPost("/logout", LogoutAsync).ExcludeFromDescription();
         app.MapGet("/api/me", (ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery) =>
@@ -67,6 +68,6 @@ public static class LoginEndpoints
         // The form field only makes this a form endpoint, so its antiforgery token is checked.
         _ = reason;
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return TypedResults.Redirect("/login");
+        return await OidcSignIn.EndSessionAsync(context) ?? TypedResults.Redirect("/login");
     }
 }

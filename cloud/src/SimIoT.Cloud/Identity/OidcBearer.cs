@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +16,6 @@ public static class OidcBearer
 
     public static AuthenticationBuilder AddOidcBearer(this AuthenticationBuilder builder, OidcOptions oidc)
     {
-        if (string.IsNullOrWhiteSpace(oidc.Audience))
-            throw new InvalidOperationException($"{OidcOptions.Section}:Audience must be set with {OidcOptions.Section}:Authority");
         return builder.AddJwtBearer(SchemeName, o =>
         {
             o.Authority = oidc.Authority;
@@ -30,14 +27,10 @@ public static class OidcBearer
             {
                 OnTokenValidated = context =>
                 {
-                    var token = context.Principal!;
-                    var organization = token.FindFirstValue(oidc.OrganizationClaim);
-                    var role = token.FindFirstValue(oidc.RoleClaim);
-                    var name = token.FindFirstValue("sub") ?? token.FindFirstValue("client_id");
-                    if (!OrganizationNames.IsValid(organization) || !Roles.IsRole(role) || string.IsNullOrEmpty(name))
-                        context.Fail($"the token lacks a valid {oidc.OrganizationClaim} or {oidc.RoleClaim} claim, or a subject");
+                    if (oidc.Caller(context.Principal!, SchemeName) is { } caller)
+                        context.Principal = caller;
                     else
-                        context.Principal = CloudClaims.Principal(organization!, name, role!, SchemeName);
+                        context.Fail($"the token lacks a valid {oidc.OrganizationClaim} or {oidc.RoleClaim} claim, or a subject");
                     return Task.CompletedTask;
                 },
             };

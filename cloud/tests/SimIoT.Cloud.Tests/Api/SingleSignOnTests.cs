@@ -79,6 +79,25 @@ public class SingleSignOnTests
         await AssertRefusedAsync(cloud, expiring);
     }
 
+    [Fact]
+    public async Task A_forged_or_replayed_sign_in_callback_returns_to_the_login_page_without_a_session()
+    {
+        await using var provider = await OidcProvider.StartAsync();
+        await using var cloud = await CloudHarness.StartAsync(new()
+        {
+            ["Auth:Oidc:Authority"] = provider.Issuer.ToString(),
+            ["Auth:Oidc:ClientId"] = "simiot-ui",
+            ["Auth:Oidc:RequireHttpsMetadata"] = "false",
+        });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = cloud.BaseAddress };
+        // A callback no challenge of ours started (no correlation cookie, a state we never protected).
+        var forged = await http.PostAsync("/signin-oidc", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "stolen", ["state"] = "forged" }));
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Equal("/login?sso=failed", forged.Headers.Location?.OriginalString);
+        Assert.False(forged.Headers.Contains("Set-Cookie") && forged.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(IdentityServices.SessionCookie)));
+        Assert.Contains(cloud.Errors.Warnings, line => line.Contains("Single sign-on did not complete"));
+    }
+
     private static Dictionary<string, string?> Settings(OidcProvider provider, string clockSkew = "00:01:00") => new()
     {
         ["Auth:Oidc:Authority"] = provider.Issuer.ToString(),

@@ -32,6 +32,9 @@ public class LoginTests
             var page = await context.NewPageAsync();
             await page.GotoAsync(cloud.BaseAddress.ToString());
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login$"));
+            // No provider configured: no single sign-on link (Ui/SingleSignOnLoginTests has one).
+            await Assertions.Expect(page.GetByTestId("login-submit")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("sso-login")).ToHaveCountAsync(0);
 
             // A wrong password: refused on the page and counted in the metrics.
             await LogInAsync(page, "ada", "not the password");
