@@ -25,6 +25,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
         int applied = Migrate(logger);
         MigrateRetention(logger);
+        MigrateBulkCommands(logger);
         if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
