@@ -16,7 +16,7 @@ export function bulkPanel(root, fleet) {
       <div id="bulk-progress" data-testid="bulk-progress" aria-live="polite"></div></section>`;
   let matching = null;
   let allMatching = false;
-  let bulk = null; // { id, summary }
+  let bulk = null; // { id } of the bulk whose progress is shown
   let timer = null;
   let reading = false;
 
@@ -46,6 +46,8 @@ export function bulkPanel(root, fleet) {
     reading = true;
     try {
       showSummary(await getJson(`/api/bulk-commands/${encodeURIComponent(bulk.id)}`));
+    } catch {
+      // A failed read (the network, a restarting cloud) is tried again at the next tick.
     } finally {
       reading = false;
     }

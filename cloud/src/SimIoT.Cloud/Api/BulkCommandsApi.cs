@@ -52,6 +52,8 @@ public static class BulkCommandsApi
         var carrier = CarrierNames.ToName(parsed);
         var organization = context.User.OrganizationOf();
         var now = time.GetUtcNow().UtcDateTime;
+        // Once the bulk exists it is made whole and audited, even if the caller goes away meanwhile.
+        var whole = CancellationToken.None;
 
         long id;
         int total;
@@ -64,9 +66,9 @@ public static class BulkCommandsApi
             var unknown = ids.Where(m => !known.Contains(m)).Take(5).ToList();
             if (unknown.Count > 0)
                 return Problems.Validation("modems", $"no active modem {string.Join(", ", unknown)} in this fleet; nothing was queued");
-            id = await bulks.CreateBulkAsync(organization, carrier, $"{ids.Count} modems by id", now, ct);
+            id = await bulks.CreateBulkAsync(organization, carrier, $"{ids.Count} modems by id", now, whole);
             total = 0;
-            foreach (var batch in ids.Chunk(BatchSize)) total += await AddBatchAsync(bulks, bus, id, organization, batch, carrier, now, ct);
+            foreach (var batch in ids.Chunk(BatchSize)) total += await AddBatchAsync(bulks, bus, id, organization, batch, carrier, now, whole);
         }
         else
         {
@@ -75,20 +77,21 @@ public static class BulkCommandsApi
             long matching = await fleet.CountModemsAsync(filter, ct);
             if (matching == 0) return Problems.Validation("filter", "no modem matches the filter; nothing was queued");
             if (matching > MaxSelected) return Problems.Validation("filter", $"{matching} modems match; a bulk takes at most {MaxSelected}, narrow the filter");
-            id = await bulks.CreateBulkAsync(organization, carrier, Describe(query), now, ct);
+            id = await bulks.CreateBulkAsync(organization, carrier, Describe(query), now, whole);
             total = 0;
             // Keyset pages by id: each matching modem once, even while modems are added.
             ModemCursor? after = null;
             while (true)
             {
-                var page = await fleet.QueryModemsAsync(filter, ModemSort.Id, after, BatchSize, ct);
+                var page = await fleet.QueryModemsAsync(filter, ModemSort.Id, after, BatchSize, whole);
                 if (page.Count == 0) break;
-                total += await AddBatchAsync(bulks, bus, id, organization, [.. page.Select(m => m.Id)], carrier, now, ct);
+                total += await AddBatchAsync(bulks, bus, id, organization, [.. page.Select(m => m.Id)], carrier, now, whole);
                 if (page.Count < BatchSize || total >= MaxSelected) break;
                 after = ModemCursor.After(page[^1], ModemSort.Id);
             }
         }
-        await audit.RecordAsync(context, AuditActions.BulkCarrierSwitchRequested, $"bulk {id}", $"{total} modems to {carrier}");
+        await audit.RecordAsync(organization, AuditLog.ActorOf(context.User), AuditActions.BulkCarrierSwitchRequested, $"bulk {id}",
+            $"{total} modems to {carrier}", context.Connection.RemoteIpAddress?.ToString(), whole);
         return TypedResults.Accepted($"/api/bulk-commands/{id}", new BulkCommandAccepted(id, carrier, total));
     }
 
