@@ -1,5 +1,6 @@
 import { getJson, getPage, onEvent } from "./api.js";
 import { ago, escape } from "./format.js";
+import { bulkPanel } from "./bulk.js";
 import { registerPanel } from "./register.js";
 
 const PAGE_SIZE = 100;
@@ -22,18 +23,26 @@ export function fleetView(root, caller) {
       <label>Sort <select name="sort" data-testid="fleet-sort"><option value="id">id</option><option value="nickname">nickname</option><option value="lastSeen">last seen</option></select></label>
       <button type="submit" data-testid="fleet-apply">Apply</button>
     </form>
+    ${writer ? `<div id="bulk"></div>` : ""}
     ${caller.role === "admin" ? `<div id="register"></div>` : ""}
-    <table data-testid="fleet"><thead><tr><th>Modem</th><th>Nickname</th><th>Protocol</th><th>Carrier</th><th>Last seen</th><th>Link</th><th>Tags</th></tr></thead><tbody></tbody></table>
+    <table data-testid="fleet"><thead><tr>${writer ? `<th><input type="checkbox" id="select-page" data-testid="select-page" aria-label="Select the modems on this page"></th>` : ""}
+      <th>Modem</th><th>Nickname</th><th>Protocol</th><th>Carrier</th><th>Last seen</th><th>Link</th><th>Tags</th></tr></thead><tbody></tbody></table>
     <nav class="pager" aria-label="Fleet pages"><button id="prev" data-testid="fleet-prev">← Previous</button>
       <span data-testid="fleet-page"></span><button id="next" data-testid="fleet-next">Next →</button></nav>
     <p class="muted">A modem's link is fresh when it sent an authenticated frame recently: a carrier switch goes out at once. A stale one gets it at its next keepalive.</p>`;
   const body = root.querySelector("tbody");
   const form = root.querySelector("#filters");
   const rows = new Map(); // id -> the modem shown in that row
+  const selection = new Set();
   let current = null; // { url, next }
   let disposed = false;
   for (const name of FILTERS) form.elements[name].value = saved.filter[name] ?? "";
 
+  const bulk = writer ? bulkPanel(root.querySelector("#bulk"), {
+    selected: () => [...selection],
+    filter: () => ({ ...withoutSort(saved.filter) }),
+    clear: () => { selection.clear(); for (const box of body.querySelectorAll("input.select")) box.checked = false; root.querySelector("#select-page").checked = false; },
+  }) : null;
   if (caller.role === "admin") registerPanel(root.querySelector("#register"), () => show(firstPage()));
 
   function firstPage() {
@@ -44,6 +53,7 @@ export function fleetView(root, caller) {
 
   function rowHtml(m) {
     return `<tr class="modem-row" data-id="${m.id}" data-testid="modem-${m.id}">
+      ${writer ? `<td><input type="checkbox" class="select" data-testid="select-${m.id}" aria-label="Select ${escape(m.nickname)}" ${selection.has(m.id) ? "checked" : ""}></td>` : ""}
       <td><a href="#/modem/${m.id}"><code>${m.id}</code></a></td><td data-testid="fleet-nickname">${escape(m.nickname)}</td>
       <td>${m.legacy ? `<span class="badge legacy" title="seed v1 packets: no identity, no authentication">v1 · legacy, unauthenticated</span>` : `<span class="badge">v2 · authenticated</span>`}</td>
       <td data-testid="fleet-carrier">${escape(m.carrier ?? "unknown")}</td><td class="seen" data-at="${escape(m.lastSeen ?? "")}">${ago(m.lastSeen)}</td>
@@ -58,6 +68,8 @@ export function fleetView(root, caller) {
     body.innerHTML = page.length === 0
       ? `<tr><td colspan="8" class="muted" data-testid="fleet-empty">No modem matches. Start one with ./simiot loadgen, or register one.</td></tr>`
       : page.map(rowHtml).join("");
+    const pageBox = root.querySelector("#select-page");
+    if (pageBox) pageBox.checked = false;
   }
 
   function replaceRow(m) {
@@ -86,20 +98,37 @@ export function fleetView(root, caller) {
       : (await getJson(`/api/modems/count?${new URLSearchParams(withoutSort(saved.filter))}`)).count;
     if (disposed) return;
     root.querySelector("[data-testid=fleet-count]").textContent = `${count.toLocaleString("en")} modem${count === 1 ? "" : "s"}`;
+    bulk?.setMatching(count);
   }
 
   form.onsubmit = (e) => {
     e.preventDefault();
     for (const name of FILTERS) saved.filter[name] = form.elements[name].value.trim();
     saved.pages = [];
+    bulk?.clear();
     show(firstPage());
   };
   root.querySelector("#next").onclick = () => { if (current?.next) { saved.pages.push(current.url); show(current.next); } };
   root.querySelector("#prev").onclick = () => { if (saved.pages.length > 0) show(saved.pages.pop()); };
   body.onclick = (e) => {
     const row = e.target.closest("tr.modem-row");
-    if (row && !e.target.closest("a")) location.hash = `#/modem/${row.dataset.id}`;
+    if (row && !e.target.closest("input, a")) location.hash = `#/modem/${row.dataset.id}`;
   };
+  body.onchange = (e) => {
+    const box = e.target.closest("input.select");
+    if (!box) return;
+    const id = box.closest("tr").dataset.id;
+    if (box.checked) selection.add(id); else selection.delete(id);
+    bulk?.update();
+  };
+  root.querySelector("#select-page")?.addEventListener("change", (e) => {
+    for (const box of body.querySelectorAll("input.select")) {
+      box.checked = e.target.checked;
+      const id = box.closest("tr").dataset.id;
+      if (box.checked) selection.add(id); else selection.delete(id);
+    }
+    bulk?.update();
+  });
 
   // Events touch the rows on screen and nothing else; a registry change re-reads that one modem.
   let countTimer = null;
@@ -143,7 +172,7 @@ export function fleetView(root, caller) {
     }
   }, 5000);
   show(saved.url ?? firstPage());
-  return () => { disposed = true; clearInterval(ager); clearTimeout(countTimer); clearTimeout(pageTimer); off.forEach((f) => f()); };
+  return () => { disposed = true; clearInterval(ager); clearTimeout(countTimer); clearTimeout(pageTimer); bulk?.dispose(); off.forEach((f) => f()); };
 }
 
 function withoutSort(filter) {

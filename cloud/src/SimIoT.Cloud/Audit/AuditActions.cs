@@ -15,4 +15,5 @@ public static class AuditActions
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
     public const string UserCreated = "user.created";
+    public const string BulkCarrierSwitchRequested = "bulk-carrier-switch.requested";
 }

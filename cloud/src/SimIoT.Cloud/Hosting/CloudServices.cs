@@ -79,6 +79,7 @@ public static class CloudServices
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<IBulkCommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -149,6 +150,7 @@ public static class CloudServices
         api.MapEventsApi();
         api.MapUiConfig();
         api.MapAuditApi();
+        api.MapBulkCommandsApi();
         return app;
     }
 }

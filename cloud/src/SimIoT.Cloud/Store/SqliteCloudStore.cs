@@ -93,6 +93,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         MigrateIdentity();
         MigrateFleet();
         MigrateRetention();
+        MigrateBulkCommands();
         if (_keys is not null) RewrapKeys(_keys);
         _identity = FileIdentity.Of(FilePath);
     }

@@ -63,7 +63,7 @@ public class ApiContractTests
 
         var openapi = await cloud.GetJsonAsync("/openapi/v1.json");
         var paths = openapi.GetProperty("paths");
-        foreach (var path in new[] { "/api/modems", "/api/modems/{id}", "/api/modems/{id}/telemetry/{sensor}", "/api/modems/{id}/carrier-switch", "/api/commands/{id}", "/api/modems/{id}/commands", "/api/events" })
+        foreach (var path in new[] { "/api/modems", "/api/modems/{id}", "/api/modems/{id}/telemetry/{sensor}", "/api/modems/{id}/carrier-switch", "/api/commands/{id}", "/api/modems/{id}/commands", "/api/events", "/api/bulk-commands", "/api/bulk-commands/{id}" })
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
         Assert.Equal("ok", await cloud.Http.GetStringAsync("/healthz"));
         var metrics = await cloud.Http.GetStringAsync("/metrics");
