@@ -53,7 +53,7 @@ public static class PathChallenge
         V1Packet.IotData(ResponseDeviceId, timestamp, nonce.ToArray());
 
     /// <summary>True for a path response reading (whatever its nonce; the cloud checks that).</summary>
-    public static bool IsResponse(in V1Packet packet) =>
+    public static bool IsResponse(V1Packet packet) =>
         packet.Kind == V1PacketKind.IotData && packet.DeviceId == ResponseDeviceId;
 
     /// <summary>True when one of the frame's readings is a path response carrying <paramref name="nonce"/> (compared in constant time).</summary>
