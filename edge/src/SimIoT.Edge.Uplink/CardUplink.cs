@@ -239,11 +239,8 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         }, cancellationToken).ConfigureAwait(false);
         // The card's frame queue was full: try again at the next tick, unless a newer challenge came.
         if (taken == 0) Interlocked.CompareExchange(ref _challenge, nonce, null);
-        else ChallengesAnswered++;
+        else _log.LogInformation("Path challenge answered: the SIM sealed the cloud's nonce in its next frame");
     }
-
-    /// <summary>Path challenges whose nonce the card sealed into a frame.</summary>
-    public long ChallengesAnswered { get; private set; }
 
     private async Task OnDownlinkDeliveredAsync()
     {
