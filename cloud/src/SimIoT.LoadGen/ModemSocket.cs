@@ -79,6 +79,11 @@ public sealed class ModemSocket : IDisposable
             {
                 return;
             }
+            if (PathChallenge.TryRead(buffer.AsSpan(0, n), out var challenged, out var nonce))
+            {
+                if (_modems.TryGetValue(challenged.Value, out var target)) target.Challenged(nonce);
+                continue;
+            }
             // The header is in clear: it names the modem whose keys verify the rest.
             if (SecureFrame.TryReadHeader(buffer.AsSpan(0, n), out var header) == FrameError.None
                 && _modems.TryGetValue(header.ModemId.Value, out var modem))

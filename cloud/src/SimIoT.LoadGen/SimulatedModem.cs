@@ -160,6 +160,21 @@ public sealed class SimulatedModem : IDisposable
         }
     }
 
+    /// <summary>Path challenges received (the cloud's "prove you hold the SIM" to a new address).</summary>
+    public long ChallengesReceived => Interlocked.Read(ref _challenges);
+
+    /// <summary>When false, path challenges are counted but not answered (a modem whose SIM never sees them).</summary>
+    public bool AnswerChallenges { get; set; } = true;
+
+    private long _challenges;
+
+    /// <summary>A path challenge for this modem: its SIM seals the nonce back in the next frame, as the edge agent has it do.</summary>
+    internal void Challenged(byte[] nonce)
+    {
+        Interlocked.Increment(ref _challenges);
+        if (AnswerChallenges) SendData(PathChallenge.Response(nonce, DateTime.UtcNow));
+    }
+
     private void Answer(CommandMessage command)
     {
         var wanted = command.Packet.Carrier;

@@ -35,6 +35,8 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private SimCard? _sim;
     private long _cardSession = -1;
     private TimeSpan _backoff;
+    private volatile object? _modemId; // a boxed ModemId: read on the UDP receive thread
+    private byte[]? _challenge;
 
     public CardUplink(ICardChannel channel, FrameQueue queue, IModemControl modem, IOptions<UplinkOptions> options, IOptions<ToolkitTerminalOptions> terminalOptions, TimeProvider time, ILoggerFactory loggers)
     {
@@ -137,6 +139,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
                 if (_filler.IsDue(_options.FrameDeadline)) await SealOpenFrameAsync(stoppingToken).ConfigureAwait(false);
                 if (_bearer.SinceLastUplink >= _options.Keepalive)
                     await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
+                await AnswerChallengeAsync(stoppingToken).ConfigureAwait(false);
                 await _bearer.ReplayAsync(() => _terminal?.Channel, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -184,6 +187,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         // acknowledgement comes back the same way once the terminal delivered a downlink datagram.
         terminal.SendNow = _bearer.Offer;
         terminal.DownlinkDelivered += OnDownlinkDeliveredAsync;
+        terminal.Received = OnReceived;
         var sim = new SimCard(terminal);
         _terminal = terminal;
         _sim = sim;
@@ -193,6 +197,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         if (!status.IsLocked || !status.IsPersonalised)
             throw new SimCardException("the card is not personalised and locked (run simiot-edge provision)", 0x6985);
         if (!status.IsLegacy) await sim.ReportCarrierAsync(cancellationToken).ConfigureAwait(false);
+        _modemId = status.IsLegacy ? null : status.ModemId;
         _filler.SessionStarted(enabled: !status.IsLegacy);
         SessionsStarted++;
         _log.LogInformation("SIM session {Session} started: modem {Modem} on {Carrier}, {Queued} frames waiting for acknowledgement",
@@ -206,6 +211,35 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _sim = null;
         _cardSession = -1;
         if (terminal is not null) await terminal.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // On the UDP receive thread: a path challenge for this modem is the agent's, not the card's.
+    // Only the latest is kept, and answered at the next tick: a flood of forged challenges costs
+    // the card one frame a second at most.
+    private bool OnReceived(ReadOnlyMemory<byte> datagram)
+    {
+        if (!PathChallenge.TryRead(datagram.Span, out var modem, out var nonce)) return true;
+        if (_modemId is ModemId mine && mine == modem) Volatile.Write(ref _challenge, nonce);
+        return false;
+    }
+
+    /// <summary>
+    /// Has the SIM seal the cloud's challenge back in a frame of its own (docs/protocol.md, "Path
+    /// challenge"): the proof that this address holds the SIM, which moves the cloud's binding here.
+    /// </summary>
+    private async Task AnswerChallengeAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _challenge, null) is not { } nonce) return;
+        var response = PathChallenge.Response(nonce, _time.GetUtcNow().UtcDateTime);
+        int taken = await WithSessionAsync(async sim =>
+        {
+            // The open frame leaves first, as for any v2 frame (SUBMIT READINGS would seal it anyway).
+            if (_filler.Enabled && !await _filler.SealAsync(sim, cancellationToken).ConfigureAwait(false)) return 0;
+            return await sim.SubmitAsync([response], cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        // The card's frame queue was full: try again at the next tick, unless a newer challenge came.
+        if (taken == 0) Interlocked.CompareExchange(ref _challenge, nonce, null);
+        else _log.LogInformation("Path challenge answered: the SIM sealed the cloud's nonce in its next frame");
     }
 
     private async Task OnDownlinkDeliveredAsync()

@@ -35,6 +35,9 @@ public class S5_NatRebindingTests
         figures.Add("rebinding to binding moved (next uplink)", watch.Elapsed.TotalMilliseconds, "ms");
         Assert.Contains(rebound.Port, nat.OutsidePorts); // the NAT's new public port, not the old one
         Assert.NotEqual(first.Port, rebound.Port);
+        // It moved because the agent had the SIM seal the gateway's path challenge back (issue 10).
+        await Eventually.TrueAsync(() => rig.Cloud.Metrics.PathCount(PathCheck.Moved) >= 1, "the binding moved on an answered path challenge", HilRig.Wait);
+        Assert.Contains(nat.Downlink, d => d.OutsidePort == rebound.Port && PathChallenge.TryRead(d.Datagram, out _, out _));
         int downBefore = nat.Downlink.Count;
         uint toVerizon = await SwitchAsync(rig, "Verizon");
         await S7_LegacyV1Tests.WaitStateAsync(rig, toVerizon, "acked");

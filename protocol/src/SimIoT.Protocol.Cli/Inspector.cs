@@ -22,6 +22,11 @@ public static class Inspector
                 : throw new InspectorException($"not a valid v1 packet: {error}");
         }
 
+        if (PathChallenge.TryRead(bytes, out var challenged, out var nonce))
+        {
+            return new JsonObject { ["version"] = 2, ["kind"] = "path-challenge", ["modemId"] = challenged.ToString(), ["nonce"] = Convert.ToHexStringLower(nonce) };
+        }
+
         var headerError = SecureFrame.TryReadHeader(bytes, out var header);
         if (headerError != FrameError.None) throw new InspectorException($"not a valid v2 frame: {headerError}");
         var json = new JsonObject

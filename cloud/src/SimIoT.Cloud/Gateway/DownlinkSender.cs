@@ -33,6 +33,9 @@ public sealed class DownlinkSender(
     /// <summary>Called under the session's gate by the receive loop when it sets AckPending.</summary>
     public void RequestAck(ModemSession session) => _work.Writer.TryWrite(new Work(session, 0, default));
 
+    /// <summary>A path challenge to a candidate address (from the receive loop; rate-bounded by <see cref="ModemSession.CheckPath"/>).</summary>
+    public void SendChallenge(byte[] datagram, SocketAddress candidate) => gateway.Send(datagram, candidate);
+
     public void SendCommand(ModemSession session, uint commandId, Carrier carrier) => _work.Writer.TryWrite(new Work(session, commandId, carrier));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,7 +104,11 @@ public sealed class DownlinkSender(
         // The same sealed ack to both: the card accepts a downlink sequence once, so a second copy
         // reaching it is dropped there.
         if (binding is { } b) gateway.Send(_frame.AsSpan(0, length), b.Address);
-        if (replaySource is { } r) gateway.Send(_frame.AsSpan(0, length), r.Address);
+        if (replaySource is { } r)
+        {
+            gateway.Send(_frame.AsSpan(0, length), r.Address);
+            metrics.UnprovenAck();
+        }
         metrics.AckSent();
         return true;
     }

@@ -37,6 +37,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan LinkFreshness { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// At most one path challenge per modem per interval: a fresh frame from an address that is
+    /// not the modem's binding gets one, and the binding moves there when the SIM seals it back.
+    /// </summary>
+    public TimeSpan PathChallengeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the modems' last seen, endpoint, carrier and replay window are written to the store.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -88,34 +88,46 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     }
 
     private SocketAddress? _candidate;
-    private uint _candidateSequence;
+    private byte[]? _nonce;
+    private long _challengedAt;
 
     /// <summary>
-    /// A fresh, authentic v2 frame from <paramref name="source"/>: true when that is (now) the
-    /// binding. A frame from a new address only makes it a candidate, because one genuine frame
-    /// proves nothing about who sends it: an attacker who held a frame back can replay it, still
-    /// fresh, from anywhere. The binding moves when the candidate sends a second fresh frame, newer
-    /// than its first, with no fresh frame from the binding in between (a modem that really moved
-    /// does exactly that; a one-frame replayer cannot). docs/decisions.md, "UDP binding moves".
+    /// A fresh, authentic v2 frame from <paramref name="source"/>. One genuine frame proves
+    /// nothing about who sends it (a frame held back can be replayed, still fresh, from anywhere),
+    /// so the binding moves only to the address of an outstanding path challenge, and only with a
+    /// frame from that address whose readings (<paramref name="uplinkData"/>, empty for a command
+    /// result) carry the nonce. Otherwise a new address becomes the candidate and gets a new challenge, at
+    /// most one per modem per <paramref name="interval"/> (a challenge is a datagram to an
+    /// unproven address). docs/decisions.md, "UDP binding moves on a path challenge".
     /// </summary>
-    public bool OfferEndpoint(SocketAddress source, uint sequence)
+    public PathCheck CheckPath(SocketAddress source, ReadOnlyMemory<byte> uplinkData, int version, long now, long interval)
     {
         if (Endpoint is null || Same(Endpoint, source))
         {
-            _candidate = null;
             UpdateEndpoint(source);
-            return true;
+            return PathCheck.Bound;
         }
-        if (_candidate is not null && Same(_candidate, source) && sequence > _candidateSequence)
+        if (_candidate is not null && _nonce is not null && Same(_candidate, source) && PathChallenge.Answers(uplinkData, version, _nonce))
         {
             _candidate = null;
+            _nonce = null;
             UpdateEndpoint(source);
-            return true;
+            return PathCheck.Moved;
         }
-        _candidate = Copy(source);
-        _candidateSequence = sequence;
-        return false;
+        if (_nonce is not null && now - _challengedAt < interval) return PathCheck.Unproven;
+        // The same candidate again (its challenge or answer may have been lost): the same nonce, so
+        // an answer already on its way still counts.
+        if (_candidate is null || !Same(_candidate, source))
+        {
+            _candidate = Copy(source);
+            _nonce = PathChallenge.NewNonce();
+        }
+        _challengedAt = now;
+        return PathCheck.Challenge;
     }
+
+    /// <summary>The challenge <see cref="CheckPath"/> asked to send, for its candidate address.</summary>
+    public byte[] ChallengeDatagram() => PathChallenge.Write(Id, _nonce!);
 
     // SocketAddress.Equals compares whole buffers, and the receive loop's is larger than a copy's.
     private static bool Same(SocketAddress a, SocketAddress b) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed class UplinkProcessor(
 {
     private readonly byte[] _payload = new byte[SecureFrame.MaxFrameLength];
     private readonly bool _legacy = options.Value.LegacyV1;
+    private readonly long _challengeInterval = (long)(options.Value.PathChallengeInterval.TotalSeconds * Stopwatch.Frequency);
     private readonly LegacyAdmission legacyAdmission = new(options);
 
     public void Process(ReadOnlyMemory<byte> datagram, SocketAddress source)
@@ -78,6 +80,7 @@ public sealed class UplinkProcessor(
             return;
         }
         FrameReceipt receipt;
+        byte[]? challenge = null;
         lock (session.Gate)
         {
             if (session.Disposed)
@@ -102,13 +105,18 @@ public sealed class UplinkProcessor(
                 metrics.Datagram(DatagramOutcome.BadTag);
                 return;
             }
+            var uplinkData = header.Kind == FrameKind.UplinkData ? _payload.AsMemory(0, header.PayloadLength) : default;
+            var path = session.CheckPath(source, uplinkData, header.Version, Stopwatch.GetTimestamp(), _challengeInterval);
             // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
-            if (!session.OfferEndpoint(source, header.Sequence)) session.NoteReplayFrom(source);
+            if (path is PathCheck.Challenge or PathCheck.Unproven) session.NoteReplayFrom(source);
+            if (path == PathCheck.Challenge) challenge = session.ChallengeDatagram();
+            metrics.Path(path);
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
             receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
             metrics.AcksWithheld(1);
         }
+        if (challenge is not null) downlink.SendChallenge(challenge, source);
         var payload = _payload.AsMemory(0, header.PayloadLength);
         bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, header.Version, receipt) : HandleResult(session, payload);
         // Acked once every reading is durable (at once when it carried none).
@@ -133,6 +141,8 @@ public sealed class UplinkProcessor(
         {
             switch (packet.Kind)
             {
+                case V1PacketKind.IotData when PathChallenge.IsResponse(packet):
+                    break; // the path challenge's answer, checked before: not a sensor's
                 case V1PacketKind.IotData:
                     PublishReading(session, packet, receipt);
                     break;

@@ -32,6 +32,12 @@ public sealed class CloudMetrics : IDisposable
     private long _loginFailures;
     private readonly long[] _shed = new long[Enum.GetValues<ShedReason>().Length];
     private long _acksWithheld;
+    private readonly long[] _paths = new long[Enum.GetValues<Gateway.PathCheck>().Length];
+    private long _unprovenAcks;
+    public void Path(Gateway.PathCheck check) => Interlocked.Increment(ref _paths[(int)check]);
+    public long PathCount(Gateway.PathCheck check) => Interlocked.Read(ref _paths[(int)check]);
+    public void UnprovenAck() => Interlocked.Increment(ref _unprovenAcks);
+    public long UnprovenAcks => Interlocked.Read(ref _unprovenAcks);
 
     public void Datagram(DatagramOutcome outcome) => Interlocked.Increment(ref _datagrams[(int)outcome]);
     public long DatagramCount(DatagramOutcome outcome) => Interlocked.Read(ref _datagrams[(int)outcome]);
@@ -87,6 +93,9 @@ public sealed class CloudMetrics : IDisposable
         m.CreateObservableCounter("simiot_gateway_duplicate_results_total", () => DuplicateResults, description: "Command results ignored because the command already had one.");
         m.CreateObservableCounter("simiot_gateway_shed_total", () => ByLabel<ShedReason>("reason", ShedCount, r => Label(r.ToString())),
             description: "Frames not taken or not acknowledged because the path to durability was overloaded or down, by reason (the edge resends them).");
+        m.CreateObservableCounter("simiot_gateway_path_checks_total", () => ByLabel<Gateway.PathCheck>("result", PathCount, c => Label(c.ToString())),
+            description: "Fresh v2 frames by what they did to the binding: bound, moved (answered a path challenge), challenge (one sent), unproven (no challenge: one went out within Gateway:PathChallengeInterval).");
+        m.CreateObservableCounter("simiot_gateway_unproven_acks_total", () => UnprovenAcks, description: "Uplink-ack copies sent to an address that is not the modem's binding (a replay's or candidate's source).");
         m.CreateObservableGauge("simiot_gateway_acks_withheld", () => AcksWithheldCount, description: "Frames taken whose readings are not durable yet: their ack waits.");
         m.CreateObservableCounter("simiot_bus_published_total", () => Interlocked.Read(ref _published), description: "Records published to the bus.");
         _busLatency = m.CreateHistogram<double>(BusLatency, unit: "s", description: "Time from publish to delivery (in-process: to the handler; Kafka: to the broker's ack).");

@@ -125,8 +125,9 @@ public static class MqttReadingPayload
             return true;
         }
 
-        if (uint.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out deviceId) && deviceId != 0) return true;
-        error = $"device '{parts[2]}' is neither a catalog nickname nor a decimal id";
+        // The path response's id is the SIM's proof to the cloud, never a node's sensor.
+        if (uint.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out deviceId) && deviceId is not (0 or Protocol.V2.PathChallenge.ResponseDeviceId)) return true;
+        error = $"device '{parts[2]}' is neither a catalog nickname nor a decimal id (1 to 4294967294)";
         return false;
     }
 

@@ -63,6 +63,12 @@ public sealed class ToolkitTerminal : IAsyncDisposable
     /// </summary>
     public Func<ReadOnlyMemory<byte>, bool>? SendNow { get; set; }
 
+    /// <summary>
+    /// Sees every datagram from the network before the card does; false keeps it from the card
+    /// (one meant for the modem itself, such as the cloud's path challenge).
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, bool>? Received { get; set; }
+
     /// <summary>Failures of background work (envelopes after a datagram or a timer), for health reporting.</summary>
     public int BackgroundFailures => Volatile.Read(ref _backgroundFailures);
 
@@ -182,7 +188,7 @@ public sealed class ToolkitTerminal : IAsyncDisposable
         {
             DatagramSent?.Invoke(datagram);
             return SendNow?.Invoke(datagram) ?? true;
-        });
+        }, datagram => Received?.Invoke(datagram) ?? true);
         _log.LogInformation("Channel {Id} open: UDP to {Remote} from {Local}, buffer {Buffer}", ChannelId, _channel.Remote, _channel.LocalEndPoint, granted);
 
         var bearer = new byte[1 + p.BearerParameters.Length];

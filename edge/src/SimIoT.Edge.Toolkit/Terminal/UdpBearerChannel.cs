@@ -19,6 +19,7 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     private byte[]? _current;
     private int _currentOffset;
     private readonly Func<ReadOnlyMemory<byte>, bool>? _outgoing;
+    private readonly Func<ReadOnlyMemory<byte>, bool>? _incoming;
     private int _dropped;
     private int _sendErrors;
     private int _disposed;
@@ -27,9 +28,11 @@ public sealed class UdpBearerChannel : IAsyncDisposable
     /// Sees every datagram the card sends before it leaves; returning false keeps it off the
     /// wire (the caller stores it and sends it later, in order).
     /// </param>
-    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Func<ReadOnlyMemory<byte>, bool>? outgoing = null)
+    /// <param name="incoming">Sees every datagram received; returning false keeps it from the card.</param>
+    public UdpBearerChannel(int id, IPEndPoint remote, int bufferSize, Action<UdpBearerChannel> onDatagram, Func<ReadOnlyMemory<byte>, bool>? outgoing = null, Func<ReadOnlyMemory<byte>, bool>? incoming = null)
     {
         _outgoing = outgoing;
+        _incoming = incoming;
         Id = id;
         Remote = remote;
         BufferSize = bufferSize;
@@ -140,6 +143,7 @@ public sealed class UdpBearerChannel : IAsyncDisposable
                 // ICMP port unreachable from a cloud that is down surfaces here; the channel stays open.
                 continue;
             }
+            if (_incoming?.Invoke(buffer.AsMemory(0, length)) == false) continue;
             if (Available + length > BufferSize)
             {
                 Interlocked.Increment(ref _dropped);

@@ -96,6 +96,33 @@ public sealed class CardUplinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_path_challenge_comes_back_sealed_by_the_card_in_a_frame_of_its_own()
+    {
+        await ProvisionCardAsync();
+        int port = FreePort();
+        using var agent = BuildAgent(port);
+        await agent.StartAsync();
+        using var java = AppletCardHost.StartJava(CardState, port);
+        try
+        {
+            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
+            var nonce = PathChallenge.NewNonce();
+            await _cloud.ChallengeAsync(Modem, nonce);
+
+            // The stand-in takes a reading only from a frame whose CMAC verified: the card sealed it.
+            var response = await _cloud.WaitForAsync(PathChallenge.IsResponse, Wait);
+            Assert.Equal(nonce, response.Data.ToArray());
+            Assert.InRange(DateTime.UtcNow - response.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+            Assert.Equal(0, _cloud.Rejected);
+        }
+        finally
+        {
+            java.Kill(entireProcessTree: true);
+            await agent.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_card_pulled_mid_stream_is_waited_for_and_no_reading_is_lost()
     {
         await ProvisionCardAsync();
@@ -277,6 +304,13 @@ public sealed class CardUplinkTests : IDisposable
 
         public int Rejected { get; private set; }
 
+        /// <summary>Where the last authentic frame came from (the agent's UDP channel).</summary>
+        public IPEndPoint? LastSource { get; private set; }
+
+        /// <summary>Sends a path challenge to the agent, as the gateway does to an address it has not bound yet.</summary>
+        public Task ChallengeAsync(ModemId modem, byte[] nonce) =>
+            _socket.SendAsync(PathChallenge.Write(modem, nonce), LastSource ?? throw new InvalidOperationException("no frame yet"), _stop.Token).AsTask();
+
         public IEnumerable<V1Packet> Readings => _readings;
 
         public async Task<V1Packet> WaitForAsync(Func<V1Packet, bool> match, TimeSpan timeout)
@@ -311,6 +345,7 @@ public sealed class CardUplinkTests : IDisposable
                 if (error == FrameError.Replayed) { await AckAsync(datagram.RemoteEndPoint); continue; }
                 if (error != FrameError.None) { Rejected++; continue; }
                 Frames++;
+                LastSource = datagram.RemoteEndPoint;
                 if (header.Kind == FrameKind.UplinkData)
                 {
                     var reader = new UplinkBatchReader(payload.AsSpan(0, header.PayloadLength).ToArray(), header.Version);

@@ -84,4 +84,13 @@ public class InspectorTests
         Assert.True(process.WaitForExit(30_000), "inspector did not exit");
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    [Fact]
+    public void A_path_challenge_decodes_to_its_modem_and_nonce()
+    {
+        var json = Inspector.Decode("a20500000000000004d200112233445566778899aabbccddeeff", null);
+        Assert.Equal("path-challenge", (string)json["kind"]!);
+        Assert.Equal("00000000000004d2", (string)json["modemId"]!);
+        Assert.Equal("00112233445566778899aabbccddeeff", (string)json["nonce"]!);
+    }
 }
