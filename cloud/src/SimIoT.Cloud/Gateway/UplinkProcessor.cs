@@ -23,6 +23,7 @@ public sealed class UplinkProcessor(
     IEventBus bus,
     DownlinkSender downlink,
     CommandTracker commands,
+    ModemBindings bindings,
     DeviceCatalog catalog,
     Backpressure backpressure,
     CloudMetrics metrics,
@@ -78,6 +79,7 @@ public sealed class UplinkProcessor(
             return;
         }
         FrameReceipt receipt;
+        string? taken = null;
         lock (session.Gate)
         {
             if (session.Disposed)
@@ -85,6 +87,7 @@ public sealed class UplinkProcessor(
                 metrics.Datagram(DatagramOutcome.UnknownModem);
                 return;
             }
+            uint highestBefore = session.Window.Highest;
             error = SecureFrame.Open(session.Keys, datagram.Span, _payload, out header, session.Window);
             if (error == FrameError.Replayed)
             {
@@ -104,11 +107,13 @@ public sealed class UplinkProcessor(
             }
             // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
             if (!session.OfferEndpoint(source, header.Sequence)) session.NoteReplayFrom(source);
+            else if (session.TakeBinding(header.Sequence, highestBefore)) taken = session.EndpointText;
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
             receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
             metrics.AcksWithheld(1);
         }
+        if (taken is not null) bindings.Announce(session, header.Sequence, taken);
         var payload = _payload.AsMemory(0, header.PayloadLength);
         bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, header.Version, receipt) : HandleResult(session, payload);
         // Acked once every reading is durable (at once when it carried none).
