@@ -23,9 +23,26 @@ public sealed class ModemBindings(ModemRegistry registry, IEventBus bus, Gateway
     public IReadOnlyList<string> Topics { get; } = [Topic];
     public bool Broadcast => true;
 
-    /// <summary>Called by the receive loop when this gateway took the binding (<see cref="ModemSession.TakeBinding"/>).</summary>
+    /// <summary>
+    /// Called by the receive loop when this gateway took the binding (<see cref="ModemSession.TakeBinding"/>).
+    /// Best effort: an announcement lost to a full producer queue or an outage only leaves the other
+    /// gateways' duplicate-send window open until the modem's next move (docs/decisions.md).
+    /// </summary>
     public void Announce(ModemSession session, uint sequence, string endpoint) =>
-        bus.Publish(Topic, session.IdText, JsonSerializer.SerializeToUtf8Bytes(new ModemBinding(session.IdText, _instance, endpoint, sequence), CloudJson.Options));
+        bus.Publish(Topic, session.IdText, JsonSerializer.SerializeToUtf8Bytes(new ModemBinding(session.IdText, _instance, endpoint, sequence), CloudJson.Options), BestEffort.Instance);
+
+    private sealed class BestEffort : IDeliveryReceipt
+    {
+        public static readonly BestEffort Instance = new();
+
+        public void Durable()
+        {
+        }
+
+        public void Failed(Metrics.ShedReason reason)
+        {
+        }
+    }
 
     public async ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken)
     {

@@ -80,6 +80,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     public bool IsFresh(DateTime now, TimeSpan freshness) => !HeldElsewhere && Endpoint is not null && now - LastSeen < freshness;
 
     private bool _holding;
+    private uint _highestTaken;
 
     /// <summary>Another gateway took the modem's latest fresh frame: commands are sent from there (<see cref="ModemBindings"/>).</summary>
     public bool HeldElsewhere { get; private set; }
@@ -90,9 +91,11 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// another gateway may have sent higher ones meanwhile, which the card would not go back below;
     /// the next downlink reserves a block above every one reserved so far.
     /// </summary>
-    public bool TakeBinding(uint sequence, uint highestBefore)
+    public bool TakeBinding(uint sequence)
     {
-        bool taken = !_holding || sequence > highestBefore + 1;
+        // Not the replay window: it forgets frames that failed to become durable, and their resend is no move.
+        bool taken = !_holding || sequence > _highestTaken + 1;
+        _highestTaken = Math.Max(_highestTaken, sequence);
         _holding = true;
         HeldElsewhere = false;
         if (taken)
@@ -106,7 +109,7 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// <summary>Another gateway took the binding with frame <paramref name="sequence"/> from <paramref name="binding"/>; news older than a frame taken here is ignored.</summary>
     public void HandOver(SocketAddress binding, uint sequence)
     {
-        if (sequence <= Window.Highest) return;
+        if (sequence <= _highestTaken) return;
         _holding = false;
         HeldElsewhere = true;
         UpdateEndpoint(binding);

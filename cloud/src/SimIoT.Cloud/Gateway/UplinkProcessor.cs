@@ -87,7 +87,6 @@ public sealed class UplinkProcessor(
                 metrics.Datagram(DatagramOutcome.UnknownModem);
                 return;
             }
-            uint highestBefore = session.Window.Highest;
             error = SecureFrame.Open(session.Keys, datagram.Span, _payload, out header, session.Window);
             if (error == FrameError.Replayed)
             {
@@ -107,7 +106,7 @@ public sealed class UplinkProcessor(
             }
             // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
             if (!session.OfferEndpoint(source, header.Sequence)) session.NoteReplayFrom(source);
-            else if (session.TakeBinding(header.Sequence, highestBefore)) taken = session.EndpointText;
+            else if (session.TakeBinding(header.Sequence)) taken = session.EndpointText;
             session.LastSeen = DateTime.UtcNow;
             session.Dirty = true;
             receipt = new FrameReceipt(session, header.Sequence, downlink, metrics);
