@@ -81,7 +81,8 @@ public sealed class CommandTracker(
     }
 
     /// <summary>
-    /// Forgets the waiting commands (never sent here) that the store no longer holds open: another
+    /// Forgets the waiting commands (never sent here), and those in flight to a modem that moved to
+    /// another gateway, that the store no longer holds open: another
     /// gateway, which had the modem's binding, finished them. Sending one later, when the modem
     /// comes to this gateway, would switch it a second time. Only commands this gateway took
     /// before <paramref name="readAt"/> (when <paramref name="open"/> was read) are judged.
@@ -90,8 +91,16 @@ public sealed class CommandTracker(
     {
         lock (_gate)
         {
-            foreach (var queue in _queues.Values)
+            foreach (var (id, queue) in _queues)
             {
+                // Sent from here, then finished by the gateway the modem moved to: never retransmitted
+                // from here should the modem come back (it could undo a later switch).
+                if (queue.InFlight is { } sent && !open.Contains(sent.Record.Id) && sent.TakenAt < readAt
+                    && registry.TryGet(new ModemId(id), out var session) && session.HeldElsewhere)
+                {
+                    queue.InFlight = null;
+                    Remember(queue, sent);
+                }
                 if (queue.Waiting.Count == 0 || queue.Waiting.All(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt)) continue;
                 var keep = queue.Waiting.Where(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt).ToList();
                 queue.Waiting.Clear();
@@ -244,10 +253,16 @@ public sealed class CommandTracker(
 
     private void Finish(ModemQueue queue, Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
     {
+        Remember(queue, command);
+        Publish(command, state, now, resultCarrier, detail);
+    }
+
+    // A result for a finished command is late or a duplicate, never applied again.
+    private static void Remember(ModemQueue queue, Tracked command)
+    {
         queue.Recent[command.Record.Id] = command;
         queue.RecentOrder.Enqueue(command.Record.Id);
         while (queue.RecentOrder.Count > RecentPerModem) queue.Recent.Remove(queue.RecentOrder.Dequeue());
-        Publish(command, state, now, resultCarrier, detail);
     }
 
     private void Publish(Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
