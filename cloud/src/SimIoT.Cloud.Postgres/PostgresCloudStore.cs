@@ -270,7 +270,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         await using var command = Command("""
             UPDATE commands SET state = @state, attempts = GREATEST(attempts, @attempts), updated_at = @at,
                 result_carrier = COALESCE(@result, result_carrier), detail = COALESCE(@detail, detail)
-            WHERE command_id = @id AND state IN ('queued', 'sent')
+            WHERE command_id = @id AND state IN ('queued', 'sent') AND NOT (state = 'sent' AND @state = 'queued')
             """,
             ("id", (int)change.CommandId), ("state", change.State), ("attempts", change.Attempts), ("at", DateTime.SpecifyKind(change.At, DateTimeKind.Utc)),
             ("result", change.ResultCarrier), ("detail", change.Detail));

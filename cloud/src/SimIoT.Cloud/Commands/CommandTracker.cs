@@ -16,13 +16,16 @@ namespace SimIoT.Cloud.Commands;
 /// Carrier switch commands in the gateway: one in flight per modem, the rest queued in order;
 /// sent when the modem's binding is fresh, retransmitted after the ack timeout, timed out after
 /// the last attempt, expired when queued too long. A result applies once: a duplicate or late
-/// result never changes a command twice. Every transition goes to command-state.
+/// result never changes a command twice. Every transition goes to command-state. Before its
+/// first transmission a command is claimed in the store (a conditional update), so a command
+/// the API cancelled meanwhile is never sent.
 /// </summary>
 public sealed class CommandTracker(
     ModemRegistry registry,
     DownlinkSender downlink,
     IEventBus bus,
     ICommandStore store,
+    ICommandControlStore control,
     CloudMetrics metrics,
     TimeProvider time,
     IOptions<CommandOptions> commandOptions,
@@ -82,10 +85,12 @@ public sealed class CommandTracker(
             session.Dirty = true;
             _queues.TryGetValue(session.Id.Value, out var queue);
             Tracked? target = null;
-            if (commandId is null) target = queue?.InFlight;
+            // A command still being claimed is not on the wire yet: no result can answer it.
+            var sent = queue?.InFlight is { Attempts: > 0 } onTheWire ? onTheWire : null;
+            if (commandId is null) target = sent;
             else if (commandId != CommandMessage.UnsolicitedReport)
             {
-                if (queue?.InFlight?.Record.Id == commandId) target = queue.InFlight;
+                if (sent?.Record.Id == commandId) target = sent;
                 else if (queue is not null && queue.Recent.TryGetValue(commandId.Value, out var finished))
                 {
                     if (finished.ResultSeen)
@@ -148,12 +153,17 @@ public sealed class CommandTracker(
                 if (queue.InFlight is null && queue.Waiting.Count == 0) continue;
                 if (!registry.TryGet(new ModemId(id), out var session) || session.Disposed)
                 {
-                    if (queue.InFlight is { } lost) Finish(queue, lost, CommandState.Expired, now, detail: "modem deleted");
+                    if (queue.InFlight is { } lost) Finish(queue, lost, CommandState.ModemDeleted, now, detail: "modem deleted");
                     queue.InFlight = null;
-                    while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.Expired, now, detail: "modem deleted");
+                    while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.ModemDeleted, now, detail: "modem deleted");
                     continue;
                 }
-                if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                if (queue.InFlight is { Attempts: 0 } unclaimed)
+                {
+                    // Its claim failed on a store error: try again while the binding is fresh.
+                    if (!unclaimed.Claiming && session.IsFresh(now, _freshness)) Claim(queue, unclaimed);
+                }
+                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
                 {
                     if (inFlight.Attempts < _options.MaxAttempts && session.IsFresh(now, _freshness))
                     {
@@ -184,9 +194,45 @@ public sealed class CommandTracker(
             if (!session.IsFresh(now, _freshness)) break;
             queue.Waiting.Dequeue();
             queue.InFlight = head;
-            Transmit(session, head, now);
+            Claim(queue, head);
         }
         session.HasCommandWork = queue.InFlight is not null || queue.Waiting.Count > 0;
+    }
+
+    // Under _gate. The command stays in flight (nothing else is sent to the modem) while the store answers.
+    private void Claim(ModemQueue queue, Tracked command)
+    {
+        command.Claiming = true;
+        _ = ClaimAsync(queue, command);
+    }
+
+    private async Task ClaimAsync(ModemQueue queue, Tracked command)
+    {
+        bool? claimed = null;
+        try
+        {
+            claimed = await control.ClaimCommandAsync(command.Record.Id, command.Attempts + 1, time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not claim command {Command} in the store; it waits", command.Record.Id);
+        }
+        lock (_gate)
+        {
+            command.Claiming = false;
+            if (claimed is null || queue.InFlight != command || !registry.TryGet(command.Record.ModemId, out var session) || session.Disposed) return;
+            var now = time.GetUtcNow().UtcDateTime;
+            if (claimed.Value)
+            {
+                Transmit(session, command, now);
+                return;
+            }
+            // Cancelled (or otherwise finished) in the store before it was sent: the store has its final state.
+            logger.LogInformation("Command {Command} of modem {Modem} was final in the store before it was sent; not sent", command.Record.Id, session.IdText);
+            queue.InFlight = null;
+            Remember(queue, command);
+            Dispatch(session, queue, now);
+        }
     }
 
     private void Transmit(ModemSession session, Tracked command, DateTime now)
@@ -199,10 +245,15 @@ public sealed class CommandTracker(
 
     private void Finish(ModemQueue queue, Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
     {
+        Remember(queue, command);
+        Publish(command, state, now, resultCarrier, detail);
+    }
+
+    private static void Remember(ModemQueue queue, Tracked command)
+    {
         queue.Recent[command.Record.Id] = command;
         queue.RecentOrder.Enqueue(command.Record.Id);
         while (queue.RecentOrder.Count > RecentPerModem) queue.Recent.Remove(queue.RecentOrder.Dequeue());
-        Publish(command, state, now, resultCarrier, detail);
     }
 
     private void Publish(Tracked command, CommandState state, DateTime now, string? resultCarrier = null, string? detail = null)
@@ -241,5 +292,6 @@ public sealed class CommandTracker(
         public DateTime SentAt;
         public CommandState State;
         public bool ResultSeen;
+        public bool Claiming;
     }
 }

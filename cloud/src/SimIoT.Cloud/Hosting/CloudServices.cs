@@ -74,6 +74,7 @@ public static class CloudServices
         services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandHistoryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ICommandControlStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
@@ -139,6 +140,7 @@ public static class CloudServices
         api.MapModemsApi();
         api.MapTelemetryApi();
         api.MapCommandsApi();
+        api.MapCommandControlApi();
         api.MapEventsApi();
         api.MapUiConfig();
         api.MapAuditApi();

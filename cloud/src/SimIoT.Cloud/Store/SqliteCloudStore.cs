@@ -328,7 +328,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         using var command = Command(c, """
             UPDATE commands SET state = $state, attempts = MAX(attempts, $attempts), updated_at = $at,
                 result_carrier = COALESCE($result, result_carrier), detail = COALESCE($detail, detail)
-            WHERE command_id = $id AND state IN ('queued', 'sent')
+            WHERE command_id = $id AND state IN ('queued', 'sent') AND NOT (state = 'sent' AND $state = 'queued')
             """,
             ("$id", (long)change.CommandId), ("$state", change.State), ("$attempts", change.Attempts), ("$at", change.At),
             ("$result", change.ResultCarrier), ("$detail", change.Detail));
