@@ -41,7 +41,9 @@ public sealed class CommandTracker(
     public void Enqueue(CommandRecord record)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var tracked = new Tracked(record, now + _options.QueuedTimeToLive);
+        // A command's own time to live counts from its creation; the default from when the gateway has it.
+        var expiresAt = record.TimeToLive is { } ttl ? record.CreatedAt + ttl : now + _options.QueuedTimeToLive;
+        var tracked = new Tracked(record, expiresAt, record.MaxAttempts ?? _options.MaxAttempts);
         if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier))
         {
             Publish(tracked, CommandState.Expired, now, detail: $"unknown carrier; valid: {CarrierNames.Valid}");
@@ -165,11 +167,11 @@ public sealed class CommandTracker(
                 }
                 else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
                 {
-                    if (inFlight.Attempts < _options.MaxAttempts && session.IsFresh(now, _freshness))
+                    if (inFlight.Attempts < inFlight.MaxAttempts && session.IsFresh(now, _freshness))
                     {
                         Transmit(session, inFlight, now);
                     }
-                    else if (inFlight.Attempts >= _options.MaxAttempts)
+                    else if (inFlight.Attempts >= inFlight.MaxAttempts)
                     {
                         queue.InFlight = null;
                         Finish(queue, inFlight, CommandState.TimedOut, now, detail: $"no result after {inFlight.Attempts} attempts");
@@ -283,10 +285,11 @@ public sealed class CommandTracker(
         public Queue<uint> RecentOrder { get; } = new();
     }
 
-    private sealed class Tracked(CommandRecord record, DateTime expiresAt)
+    private sealed class Tracked(CommandRecord record, DateTime expiresAt, int maxAttempts)
     {
         public CommandRecord Record { get; } = record;
         public DateTime ExpiresAt { get; } = expiresAt;
+        public int MaxAttempts { get; } = maxAttempts;
         public Carrier Carrier;
         public int Attempts;
         public DateTime SentAt;

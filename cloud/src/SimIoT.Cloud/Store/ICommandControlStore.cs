@@ -1,4 +1,5 @@
 using SimIoT.Cloud.Commands;
+using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Store;
 
@@ -9,6 +10,10 @@ namespace SimIoT.Cloud.Store;
 /// </summary>
 public interface ICommandControlStore
 {
+    /// <summary>Creates a queued command with its own limits unless the modem already has <paramref name="maxOpen"/>
+    /// open (queued or sent) commands: then null. The count and the insert are one atomic step.</summary>
+    Task<CommandRecord?> TryCreateCommandAsync(ModemId modemId, string carrier, DateTime now, TimeSpan? timeToLive, int? maxAttempts, int maxOpen, CancellationToken cancellationToken);
+
     /// <summary>Cancels the command if it is queued. Returns the command after the attempt (null if there is none).</summary>
     Task<CommandRecord?> CancelCommandAsync(uint id, DateTime now, CancellationToken cancellationToken);
 
