@@ -7,6 +7,8 @@ case "${1:-}" in
   -h|--help)
     cat <<'USAGE'
 Usage: ./simiot cloud [gateway|api] [options]
+       ./simiot cloud modem add --id ID --key HEX [--nickname NAME] [--api URL] [--token T]
+       ./simiot cloud retention run [--raw 7d] [--vacuum] [--data DIR | --postgres CONNSTR]
 
 Runs the SimIoT cloud. Without a subcommand: everything in one process (UDP
 gateway, bus, store, API, web UI). 'gateway' and 'api' run one side each, to

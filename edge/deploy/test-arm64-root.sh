@@ -80,6 +80,18 @@ if [[ -f "$tarball" ]]; then
     bash -c "chroot '$work/root' id simiot-edge | grep -q '(i2c)'"
   check "installed simiot-edge sensors --emulate finds both chips (under qemu-aarch64)" \
     bash -c "$(declare -f in_root); work='$work'; in_root simiot-edge sensors --emulate >'$work/sensors.out' 2>&1; grep -q '2 sensor(s) found' '$work/sensors.out' || { cat '$work/sensors.out'; false; }"
+  # The root's own arm64 pcscd (no reader driver there, so nothing touches the shared vpcd): the
+  # agent's arm64 PC/SC binding establishes a context and lists readers through the real daemon.
+  readers() {
+    in_root pcscd || return 1
+    local i
+    for ((i = 0; i < 300; i++)); do [[ -S "$work/root/run/pcscd/pcscd.comm" ]] && break; sleep 0.1; done
+    in_root simiot-edge readers >"$work/readers.out" 2>&1
+    local status=$? pid
+    pid="$(cat "$work/root/run/pcscd/pcscd.pid" 2>/dev/null)" && [[ -n "$pid" ]] && kill "$pid"
+    [[ $status -eq 0 ]] && grep -qx 'no readers' "$work/readers.out" || { cat "$work/readers.out"; return 1; }
+  }
+  check "installed simiot-edge readers lists the readers through pcscd (the root's arm64 pcscd, none attached)" readers
   check "dpkg --purge removes the agent and keeps pcscd" \
     bash -c "chroot '$work/root' dpkg --purge simiot-edge >/dev/null && [[ ! -e '$work/root/usr/lib/simiot-edge' && -x '$work/root/usr/sbin/pcscd' ]]"
 fi

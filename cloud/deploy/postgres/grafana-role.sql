@@ -8,6 +8,6 @@ ALTER ROLE simiot_grafana LOGIN PASSWORD :'grafana_password' NOSUPERUSER NOCREAT
 ALTER ROLE simiot_grafana SET default_transaction_read_only = on;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM simiot_grafana;
 GRANT USAGE ON SCHEMA public TO simiot_grafana;
-GRANT SELECT ON telemetry, commands TO simiot_grafana;
+GRANT SELECT ON telemetry, telemetry_minute, telemetry_hour, commands TO simiot_grafana;
 -- modems holds the master keys: only the columns the dashboard shows.
 GRANT SELECT (modem_id, nickname, protocol, carrier, last_seen, registered_at, deleted_at) ON modems TO simiot_grafana;

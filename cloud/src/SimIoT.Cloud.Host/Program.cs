@@ -25,6 +25,8 @@ root.Subcommands.Add(api);
 AdminCommands.Add(root, data, postgres);
 FleetBench.Add(root, data, postgres);
 BenchCommands.Add(root);
+RetentionCommand.Add(root, data, postgres);
+ModemCommand.Add(root);
 root.SetAction((result, ct) => RunAsync(CloudRole.All, result, ct));
 gateway.SetAction((result, ct) => RunAsync(CloudRole.Gateway, result, ct));
 api.SetAction((result, ct) => RunAsync(CloudRole.Api, result, ct));

@@ -207,6 +207,8 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             .SetPartitionsLostHandler((_, _) => _joined[handler.Name] = false)
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
+                // Positions first, then ready: nothing published after Ready is behind them.
+                var positions = handler.StartAtEnd ? StartPositions(c, handler, partitions) : partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
                 // In a shared group a member may get no partition (more members than partitions): joined is enough.
                 _joined[handler.Name] = true;
                 if (!assigned && partitions.Count > 0)
@@ -214,8 +216,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                     assigned = true;
                     if (Interlocked.Decrement(ref _waitingForAssignment) == 0) _ready.TrySetResult();
                 }
-                // Broadcast groups start at the end, but only once the assignment is known, so nothing published after Ready is skipped.
-                return partitions.Select(p => new TopicPartitionOffset(p, handler.Broadcast ? Offset.End : Offset.Unset));
+                return positions;
             })
             .Build();
         consumer.Subscribe(handler.Topics);
@@ -248,6 +249,10 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                 {
                     handler.HandleAsync(new BusMessage(result.Topic, result.Message.Key ?? "", result.Message.Value ?? [], handler.Stores ? receipt : null), token).AsTask().GetAwaiter().GetResult();
                     if (!handler.Stores) receipt.Durable();
+                    // A shared handler's effect (a command made of a seed request) must not be made
+                    // again by the member that reads the partition after a crash: commit it now
+                    // (these records are few) rather than at the next auto-commit.
+                    if (!handler.Stores && !handler.Broadcast) CommitNow(consumer, result.TopicPartitionOffset);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -261,6 +266,46 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
         {
         }
         consumer.Close();
+    }
+
+    private void CommitNow(IConsumer<string, byte[]> consumer, TopicPartitionOffset handled)
+    {
+        try
+        {
+            consumer.Commit([new TopicPartitionOffset(handled.TopicPartition, handled.Offset + 1)]);
+        }
+        catch (KafkaException ex)
+        {
+            // The auto-commit takes it later; a crash before then repeats the record once.
+            _logger.LogDebug("Kafka commit of {Partition} failed: {Reason}", handled.TopicPartition, ex.Error.Reason);
+        }
+    }
+
+    /// <summary>
+    /// A group's committed position, or else the end as the broker has it now. The end is resolved
+    /// here, before Ready completes, not later by librdkafka (Offset.End / auto.offset.reset are
+    /// resolved after the first fetch starts), so a record produced after /readyz is 200 is never
+    /// behind the starting point.
+    /// </summary>
+    private List<TopicPartitionOffset> StartPositions(IConsumer<string, byte[]> consumer, IBusHandler handler, List<TopicPartition> partitions)
+    {
+        var timeout = TimeSpan.FromSeconds(10);
+        try
+        {
+            var committed = handler.Broadcast ? [] : consumer.Committed(partitions, timeout);
+            var known = committed.Where(c => c.Offset.Value >= 0).ToList();
+            var fresh = partitions.Where(p => !known.Any(k => k.TopicPartition == p))
+                .Select(p => new TopicPartitionOffset(p, consumer.QueryWatermarkOffsets(p, timeout).High)).ToList();
+            // A shared group keeps this starting point: a record produced while every member is
+            // down (a restart) is read when one is back, not skipped by a second "end".
+            if (!handler.Broadcast && fresh.Count > 0) consumer.Commit(fresh);
+            return [.. known, .. fresh];
+        }
+        catch (KafkaException ex)
+        {
+            _logger.LogWarning("Kafka consumer {Handler}: start positions unknown ({Reason}); starting at the end", handler.Name, ex.Error.Reason);
+            return [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.End))];
+        }
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         _keys = keys;
         _source = NpgsqlDataSource.Create(options.Value.Postgres ?? throw new InvalidOperationException("Store:Postgres is not set"));
         int applied = Migrate(logger);
+        MigrateRetention(logger);
         if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);
     }
@@ -112,10 +113,9 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
     public async Task<IReadOnlyList<TelemetrySample>> QueryAsync(ModemId modemId, string sensor, DateTime from, DateTime to, int maxPoints, CancellationToken cancellationToken)
     {
         var range = new (string, object?)[] { ("m", modemId.ToString()), ("s", sensor), ("from", from), ("to", to) };
-        const string where = "WHERE modem_id = @m AND sensor = @s AND time BETWEEN @from AND @to";
         long count;
         DateTime first, last;
-        await using (var stats = Command($"SELECT COUNT(*), MIN(time), MAX(time) FROM telemetry {where}", range))
+        await using (var stats = Command($"SELECT COUNT(*), MIN(time), MAX(time) FROM {AllTiers}", range))
         await using (var reader = await stats.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -126,10 +126,10 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         }
         long widthMicros = (last - first).Ticks / TimeSpan.TicksPerMicrosecond / maxPoints + 1;
         string sql = count <= maxPoints
-            ? $"SELECT time, value, value_y, value_z, axes FROM telemetry {where} ORDER BY time"
+            ? $"SELECT time, ROUND(x::numeric / n)::integer, ROUND(y::numeric / n)::integer, ROUND(z::numeric / n)::integer, axes FROM {AllTiers} ORDER BY time"
             : $"""
-               SELECT MIN(time), ROUND(AVG(value))::integer, ROUND(AVG(value_y))::integer, ROUND(AVG(value_z))::integer, MAX(axes)
-               FROM telemetry {where}
+               SELECT MIN(time), ROUND(SUM(x)::numeric / SUM(n))::integer, ROUND(SUM(y)::numeric / SUM(n))::integer, ROUND(SUM(z)::numeric / SUM(n))::integer, MAX(axes)
+               FROM {AllTiers}
                GROUP BY floor(extract(epoch FROM time - @first) * 1000000 / @width) ORDER BY 1
                """;
         await using var query = Command(sql, [.. range, ("first", first), ("width", widthMicros)]);

@@ -21,6 +21,7 @@ public static class PostgresServices
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<PostgresCloudStore>());
         return services;
     }
 }

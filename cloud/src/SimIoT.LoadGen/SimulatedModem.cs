@@ -89,6 +89,9 @@ public sealed class SimulatedModem : IDisposable
         return Send(FrameKind.UplinkData, payload[..n]);
     }
 
+    /// <summary>Seals a v3 uplink-data frame of compact reading blocks (as the SIM fills one from SUBMIT COMPACT) and sends it.</summary>
+    public uint SendCompact(ReadOnlySpan<byte> blocks) => Send(FrameKind.UplinkData, blocks, SecureFrame.MagicV3);
+
     public uint SendReading(uint deviceId, DateTime timestamp, params int[] values) =>
         SendData(V1Packet.IotData(deviceId, timestamp, TelemetryValues.Encode(values)));
 
@@ -113,14 +116,14 @@ public sealed class SimulatedModem : IDisposable
     /// <summary>An unsolicited carrier report (command id 0), as a SIM sends when it starts or falls back.</summary>
     public uint ReportCarrier() => SendResult(CommandMessage.UnsolicitedReport, AckStatus.Ack, Carrier);
 
-    private uint Send(FrameKind kind, ReadOnlySpan<byte> payload)
+    private uint Send(FrameKind kind, ReadOnlySpan<byte> payload, byte magic = SecureFrame.Magic)
     {
         uint sequence;
         int length;
         lock (_gate)
         {
             sequence = ++_sequence;
-            length = SecureFrame.Seal(_keys, kind, sequence, payload, _frame);
+            length = magic == SecureFrame.MagicV3 ? SecureFrame.SealV3(_keys, sequence, payload, _frame) : SecureFrame.Seal(_keys, kind, sequence, payload, _frame);
             _socket.Send(_frame.AsSpan(0, length));
         }
         return sequence;

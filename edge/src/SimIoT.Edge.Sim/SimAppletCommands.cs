@@ -8,6 +8,16 @@ public static class SimAppletCommands
     public const byte Proprietary = 0x80;
     public const byte SubmitReadings = 0xD0;
     public const byte ReportCarrier = 0xD2;
+    public const byte SubmitCompact = 0xD4;
+
+    /// <summary>SUBMIT COMPACT P1: seal the open frame after appending.</summary>
+    public const byte SealFrame = 0x01;
+
+    /// <summary>SUBMIT COMPACT P1: discard what the card has open first (the agent submits it again).</summary>
+    public const byte NewFrame = 0x02;
+
+    /// <summary>Plaintext bytes of the card's open v3 frame (applet OPEN_SIZE): a 474-byte frame, two full SEND DATA chunks.</summary>
+    public const int OpenFrameCapacity = 452;
     public const byte GetUplinkAck = 0xA2;
     public const byte GetStatus = 0xCA;
     public const byte PutData = 0xDA;

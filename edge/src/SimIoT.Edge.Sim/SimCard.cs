@@ -93,6 +93,33 @@ public sealed class SimCard
         return taken;
     }
 
+    /// <summary>Datagrams the terminal sent for this card so far: tells whether a frame left before an exchange broke.</summary>
+    public int DatagramsSent => Volatile.Read(ref _datagramsSent);
+
+    /// <summary>
+    /// SUBMIT COMPACT: compact reading blocks (SimIoT.Protocol.V3) into the card's open v3 frame;
+    /// <paramref name="p1"/> is <see cref="SimAppletCommands.SealFrame"/> and/or <see cref="SimAppletCommands.NewFrame"/>.
+    /// False when the card has no room for the frame(s) this would seal (6A84: nothing changed).
+    /// </summary>
+    /// <exception cref="SimCardException">any other refusal, 6D00 from an applet without the command included.</exception>
+    public async Task<bool> SubmitCompactAsync(ReadOnlyMemory<byte> blocks, byte p1, CancellationToken cancellationToken)
+    {
+        if (blocks.Length > MaxSubmitLength) throw new ArgumentException("more than one APDU of blocks", nameof(blocks));
+        var apdu = new byte[(blocks.IsEmpty ? 4 : 5) + blocks.Length];
+        apdu[0] = SimAppletCommands.Proprietary;
+        apdu[1] = SimAppletCommands.SubmitCompact;
+        apdu[2] = p1;
+        if (!blocks.IsEmpty)
+        {
+            apdu[4] = (byte)blocks.Length;
+            blocks.Span.CopyTo(apdu.AsSpan(5));
+        }
+        var response = await terminal.ExchangeAsync(apdu, cancellationToken).ConfigureAwait(false);
+        if (response.StatusWord == SimAppletCommands.FileFull) return false;
+        Check("SUBMIT COMPACT", response);
+        return true;
+    }
+
     /// <summary>Asks the card for a keepalive frame (an empty uplink-data frame) to refresh the NAT binding.</summary>
     public async Task SendKeepaliveAsync(CancellationToken cancellationToken)
     {

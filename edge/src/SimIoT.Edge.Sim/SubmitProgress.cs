@@ -6,5 +6,5 @@ namespace SimIoT.Edge.Sim;
 /// </summary>
 public sealed class SubmitProgress
 {
-    public int Taken { get; internal set; }
+    public int Taken { get; set; }
 }

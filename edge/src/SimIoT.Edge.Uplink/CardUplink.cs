@@ -29,6 +29,8 @@ public sealed class CardUplink : BackgroundService, IReadingSink
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _sessionGate = new(1, 1);
+    private readonly OpenFrameFiller _filler;
+    private long _readingsInV2Frames;
     private ToolkitTerminal? _terminal;
     private SimCard? _sim;
     private long _cardSession = -1;
@@ -45,9 +47,11 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         _loggers = loggers;
         _log = loggers.CreateLogger<CardUplink>();
         _backoff = _options.RecoveryInitial;
+        _filler = new OpenFrameFiller(time);
     }
 
-    public long ReadingsSubmitted { get; private set; }
+    /// <summary>Readings the card sealed into frames (v3 compact frames, or v2 frames on a card without them).</summary>
+    public long ReadingsSubmitted => _readingsInV2Frames + _filler.SealedReadings;
 
     public long SessionsStarted { get; private set; }
 
@@ -70,12 +74,29 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             // A retry after a card removal resumes after the readings whose frame already left.
             var progress = new SubmitProgress();
             int start = done;
-            await WithSessionAsync(sim => sim.SubmitAsync(packets.GetRange(start + progress.Taken, packets.Count - start - progress.Taken), progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            bool compact = false;
+            await WithSessionAsync(async sim =>
+            {
+                var rest = packets.GetRange(start + progress.Taken, packets.Count - start - progress.Taken);
+                compact = _filler.Enabled && rest.TrueForAll(p => OpenFrameFiller.Fits(p));
+                if (compact)
+                {
+                    await _filler.AddAsync(sim, rest, progress, cancellationToken).ConfigureAwait(false);
+                    return 0;
+                }
+                // The open frame leaves first, so readings keep their order.
+                if (_filler.Enabled && !await _filler.SealAsync(sim, cancellationToken).ConfigureAwait(false)) return 0;
+                return await sim.SubmitAsync(rest, progress, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             done = start + progress.Taken;
-            ReadingsSubmitted += progress.Taken;
+            if (!compact) _readingsInV2Frames += progress.Taken;
             if (progress.Taken == 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
         }
+        if (_filler.IsDue(_options.FrameDeadline)) await SealOpenFrameAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private Task SealOpenFrameAsync(CancellationToken cancellationToken) =>
+        WithSessionAsync(sim => _filler.SealAsync(sim, cancellationToken), cancellationToken);
 
     /// <summary>The session (terminal and card-owner thread) ends when <see cref="ExecuteAsync"/> does, awaited, not here.</summary>
     public override void Dispose()
@@ -113,6 +134,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
             {
                 // A session is kept even without readings, so commands from the cloud get through.
                 await WithSessionAsync(_ => Task.FromResult(0), stoppingToken).ConfigureAwait(false);
+                if (_filler.IsDue(_options.FrameDeadline)) await SealOpenFrameAsync(stoppingToken).ConfigureAwait(false);
                 if (_bearer.SinceLastUplink >= _options.Keepalive)
                     await WithSessionAsync(async sim => { await sim.SendKeepaliveAsync(stoppingToken).ConfigureAwait(false); return 0; }, stoppingToken).ConfigureAwait(false);
                 await _bearer.ReplayAsync(() => _terminal?.Channel, stoppingToken).ConfigureAwait(false);
@@ -171,6 +193,7 @@ public sealed class CardUplink : BackgroundService, IReadingSink
         if (!status.IsLocked || !status.IsPersonalised)
             throw new SimCardException("the card is not personalised and locked (run simiot-edge provision)", 0x6985);
         if (!status.IsLegacy) await sim.ReportCarrierAsync(cancellationToken).ConfigureAwait(false);
+        _filler.SessionStarted(enabled: !status.IsLegacy);
         SessionsStarted++;
         _log.LogInformation("SIM session {Session} started: modem {Modem} on {Carrier}, {Queued} frames waiting for acknowledgement",
             SessionsStarted, status.ModemId, status.CarrierName, _bearer.Count);

@@ -19,4 +19,11 @@ public sealed class UplinkOptions
     public TimeSpan RecoveryInitial { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan RecoveryMax { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Longest a reading waits in the card's open v3 frame before the agent has it sealed (the
+    /// card has no clock); checked after every batch and once a second. A frame that fills up
+    /// (about 45 readings) leaves at once.
+    /// </summary>
+    public TimeSpan FrameDeadline { get; set; } = TimeSpan.FromMilliseconds(200);
 }

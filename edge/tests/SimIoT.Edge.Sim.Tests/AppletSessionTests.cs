@@ -136,6 +136,28 @@ public sealed class AppletSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Compact_readings_submitted_in_two_apdus_leave_in_one_v3_frame()
+    {
+        await ProvisionAsync();
+        await _sim.StartSessionAsync(CancellationToken.None);
+        var t0 = new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc);
+        var readings = Enumerable.Range(0, 30).Select(i => V1Packet.IotData(DeviceCatalog.Imu, t0.AddMilliseconds(4 * i), TelemetryValues.Encode(i, 1000 - i, -3 * i))).ToArray();
+        var block = new byte[SimCard.MaxSubmitLength];
+        int first = SimIoT.Protocol.V3.CompactReadings.WriteBlock(readings.AsSpan(0, 20), block, out int taken);
+        Assert.Equal(20, taken);
+        Assert.True(await _sim.SubmitCompactAsync(block.AsMemory(0, first).ToArray(), 0, CancellationToken.None));
+        int second = SimIoT.Protocol.V3.CompactReadings.WriteBlock(readings.AsSpan(20), block, out taken);
+        Assert.True(await _sim.SubmitCompactAsync(block.AsMemory(0, second).ToArray(), SimAppletCommands.SealFrame, CancellationToken.None));
+
+        var (header, payload, _) = await ReceiveFrameAsync();
+        Assert.Equal(3, header.Version);
+        var reader = new UplinkBatchReader(payload, header.Version);
+        var received = new List<V1Packet>();
+        while (reader.TryRead(out var p, out _)) received.Add(p);
+        Assert.Equal(readings, received);
+    }
+
+    [Fact]
     public async Task A_card_without_the_administrator_key_refuses_personalisation()
     {
         var error = await Assert.ThrowsAsync<SimCardException>(() => CardProvisioner.ProvisionAsync(_sim, new byte[16],

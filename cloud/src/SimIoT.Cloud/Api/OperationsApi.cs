@@ -18,8 +18,7 @@ public static class OperationsApi
             .WithTags("Operations").WithName("Health").WithSummary("200 while the process serves.");
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(CloudServices.ReadyTag), ResponseWriter = WriteReadinessAsync })
             .WithTags("Operations").WithName("Ready").WithSummary("200 when the gateway socket is bound, the store takes a write and (Kafka) the cluster answers and every consumer has its partitions; 503 naming the failing check otherwise.");
-        app.MapGet("/metrics", (CloudMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4"))
-            .WithTags("Operations").WithName("Metrics").WithSummary("Prometheus text format.");
+        app.MapCloudMetrics().WithTags("Operations").WithName("Metrics").WithSummary("Prometheus text format.");
         return app;
     }
 

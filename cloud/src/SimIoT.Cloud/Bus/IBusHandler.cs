@@ -17,5 +17,12 @@ public interface IBusHandler
     /// <summary>True for the handler that makes records durable (the store sink): it completes their receipts.</summary>
     bool Stores => false;
 
+    /// <summary>
+    /// Where a consumer with no committed position starts: true at the end as it is when the
+    /// consumer joins (what came before is not its business), false at the beginning (nothing
+    /// may be skipped: the store sink). Either way nothing published after the bus is ready is missed.
+    /// </summary>
+    bool StartAtEnd => Broadcast;
+
     ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken);
 }

@@ -18,4 +18,7 @@ public sealed class CommandOptions
 
     /// <summary>A command still queued after this long expires.</summary>
     public TimeSpan QueuedTimeToLive { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a gateway reads the open commands from the store (and at start), so none is missed.</summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -24,7 +24,6 @@ public sealed class CommandTracker(
     ModemRegistry registry,
     DownlinkSender downlink,
     IEventBus bus,
-    ICommandStore store,
     ICommandControlStore control,
     CloudMetrics metrics,
     TimeProvider time,
@@ -65,6 +64,53 @@ public sealed class CommandTracker(
         }
     }
 
+    /// <summary>
+    /// A command the store holds as queued or sent (<see cref="OpenCommandReloader"/>): tracked
+    /// unless this gateway knows it already, with its attempts so far and the time to live from
+    /// its creation. No state is published: the store has it. A modem this gateway does not know
+    /// yet is left for a later reload.
+    /// </summary>
+    public void Adopt(CommandRecord record)
+    {
+        if (!registry.TryGet(record.ModemId, out var session)) return;
+        var tracked = new Tracked(record, record.CreatedAt + (record.TimeToLive ?? _options.QueuedTimeToLive), record.MaxAttempts ?? _options.MaxAttempts) { Attempts = record.Attempts };
+        if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier)) return;
+        lock (_gate)
+        {
+            var queue = QueueOf(record.ModemId);
+            if (queue.InFlight?.Record.Id == record.Id || queue.Waiting.Any(t => t.Record.Id == record.Id) || queue.Recent.ContainsKey(record.Id))
+                return;
+            queue.Waiting.Enqueue(tracked);
+            Dispatch(session, queue, time.GetUtcNow().UtcDateTime);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the waiting commands (never sent here) that the store no longer holds open: another
+    /// gateway, which had the modem's binding, finished them. Sending one later, when the modem
+    /// comes to this gateway, would switch it a second time. Only commands this gateway took
+    /// before <paramref name="readAt"/> (when <paramref name="open"/> was read) are judged.
+    /// </summary>
+    public void Retain(IReadOnlySet<uint> open, DateTime readAt)
+    {
+        lock (_gate)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                if (queue.Waiting.Count == 0 || queue.Waiting.All(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt)) continue;
+                var keep = queue.Waiting.Where(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt).ToList();
+                queue.Waiting.Clear();
+                foreach (var t in keep) queue.Waiting.Enqueue(t);
+            }
+        }
+    }
+
+    /// <summary>True while the command waits or is in flight here.</summary>
+    public bool Tracks(uint commandId)
+    {
+        lock (_gate) return _queues.Values.Any(q => q.InFlight?.Record.Id == commandId || q.Waiting.Any(t => t.Record.Id == commandId));
+    }
+
     /// <summary>An authentic frame arrived from a modem that has a command waiting: its binding is fresh now.</summary>
     public void OnFrame(ModemSession session)
     {
@@ -88,7 +134,7 @@ public sealed class CommandTracker(
             _queues.TryGetValue(session.Id.Value, out var queue);
             Tracked? target = null;
             // A command still being claimed is not on the wire yet: no result can answer it.
-            var sent = queue?.InFlight is { Attempts: > 0 } onTheWire ? onTheWire : null;
+            var sent = queue?.InFlight is { Claimed: true } onTheWire ? onTheWire : null;
             if (commandId is null) target = sent;
             else if (commandId != CommandMessage.UnsolicitedReport)
             {
@@ -130,7 +176,6 @@ public sealed class CommandTracker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await registry.Loaded.WaitAsync(stoppingToken).ConfigureAwait(false);
-        foreach (var open in await store.ListOpenCommandsAsync(stoppingToken).ConfigureAwait(false)) Enqueue(open with { State = CommandState.Queued });
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -160,7 +205,7 @@ public sealed class CommandTracker(
                     while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.ModemDeleted, now, detail: "modem deleted");
                     continue;
                 }
-                if (queue.InFlight is { Attempts: 0 } unclaimed)
+                if (queue.InFlight is { Claimed: false } unclaimed)
                 {
                     // Its claim failed on a store error: try again while the binding is fresh.
                     if (!unclaimed.Claiming && session.IsFresh(now, _freshness)) Claim(queue, unclaimed);
@@ -226,6 +271,7 @@ public sealed class CommandTracker(
             var now = time.GetUtcNow().UtcDateTime;
             if (claimed.Value)
             {
+                command.Claimed = true;
                 Transmit(session, command, now);
                 return;
             }
@@ -290,11 +336,13 @@ public sealed class CommandTracker(
         public CommandRecord Record { get; } = record;
         public DateTime ExpiresAt { get; } = expiresAt;
         public int MaxAttempts { get; } = maxAttempts;
+        public DateTime TakenAt { get; } = DateTime.UtcNow;
         public Carrier Carrier;
         public int Attempts;
         public DateTime SentAt;
         public CommandState State;
         public bool ResultSeen;
         public bool Claiming;
+        public bool Claimed;
     }
 }

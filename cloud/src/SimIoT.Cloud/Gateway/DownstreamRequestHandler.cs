@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SimIoT.Cloud.Bus;
 using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Modems;
@@ -10,16 +9,15 @@ using SimIoT.Protocol.V2;
 namespace SimIoT.Cloud.Gateway;
 
 /// <summary>
-/// Consumes downstream-request. The API's requests name the modem and the command id; a seed
-/// producer's name neither, so the gateway picks the configured default modem or the only one,
-/// and creates the command itself.
+/// Consumes downstream-request in every gateway. The API's requests name the modem and the
+/// command id; a seed producer's name neither, and <see cref="SeedRequestHandler"/> makes them
+/// into such a request first.
 /// </summary>
 public sealed class DownstreamRequestHandler(
     CommandTracker tracker,
     ModemRegistry registry,
     ICommandStore store,
     TimeProvider time,
-    IOptions<GatewayOptions> options,
     ILogger<DownstreamRequestHandler> logger) : IBusHandler
 {
     public string Name => "gateway-commands";
@@ -38,28 +36,17 @@ public sealed class DownstreamRequestHandler(
             logger.LogWarning("Ignored a downstream-request of type {Type}", request.Type);
             return;
         }
+        if (request.CommandId is not { } id) return; // a seed request: SeedRequestHandler's
         // A request that arrives while the gateway is still loading its modems must not find "no such modem".
         await registry.Loaded.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (!TryPickModem(request.ModemId, out var modemId))
+        if (!ModemId.TryParse(request.ModemId, out var modemId))
         {
-            logger.LogWarning("Ignored a downstream-request for {Modem}: no such modem, or no single or default modem to give it to", request.ModemId ?? "(none)");
+            logger.LogWarning("Ignored a downstream-request for {Modem}: not a modem id", request.ModemId ?? "(none)");
             return;
         }
-        CommandRecord? record = null;
-        if (request.CommandId is { } id) record = await store.FindCommandAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcDateTime;
-        record ??= request.CommandId is { } given
-            ? new CommandRecord(given, modemId, request.Metadata, CommandState.Queued, 0, now, now)
-            : await store.CreateCommandAsync(modemId, request.Metadata, now, cancellationToken).ConfigureAwait(false);
+        var record = await store.FindCommandAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? new CommandRecord(id, modemId, request.Metadata, CommandState.Queued, 0, now, now);
         tracker.Enqueue(record);
-    }
-
-    private bool TryPickModem(string? named, out ModemId id)
-    {
-        if (named is not null) return ModemId.TryParse(named, out id);
-        if (options.Value.DefaultModem is { } fallback) return ModemId.TryParse(fallback, out id);
-        var all = registry.Sessions.Take(2).ToList();
-        id = all.Count == 1 ? all[0].Id : default;
-        return all.Count == 1;
     }
 }

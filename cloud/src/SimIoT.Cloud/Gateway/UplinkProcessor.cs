@@ -110,7 +110,7 @@ public sealed class UplinkProcessor(
             metrics.AcksWithheld(1);
         }
         var payload = _payload.AsMemory(0, header.PayloadLength);
-        bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, receipt) : HandleResult(session, payload);
+        bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, header.Version, receipt) : HandleResult(session, payload);
         // Acked once every reading is durable (at once when it carried none).
         receipt.Sealed();
         metrics.Datagram(wellFormed ? DatagramOutcome.Accepted : DatagramOutcome.MalformedPayload);
@@ -124,9 +124,10 @@ public sealed class UplinkProcessor(
         downlink.RequestAck(session);
     }
 
-    private bool PublishBatch(ModemSession session, ReadOnlyMemory<byte> payload, FrameReceipt receipt)
+    // version 3: compact readings, each read as the v1 IoT Data packet it stands for.
+    private bool PublishBatch(ModemSession session, ReadOnlyMemory<byte> payload, int version, FrameReceipt receipt)
     {
-        var reader = new UplinkBatchReader(payload);
+        var reader = new UplinkBatchReader(payload, version);
         V1DecodeError error;
         while (reader.TryRead(out var packet, out error))
         {

@@ -38,6 +38,7 @@ public static class CloudServices
         services.AddHttpLimits();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CloudMetrics>();
+        services.AddCloudMetricsExport();
         services.TryAddSingleton<Backpressure>();
         services.TryAddSingleton(sp => Catalog(configuration));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [ReadyTag]);
@@ -78,6 +79,7 @@ public static class CloudServices
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<SqliteCloudStore>());
         return services;
     }
 
@@ -90,6 +92,9 @@ public static class CloudServices
         services.AddSingleton<TelemetrySink>();
         services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<TelemetrySink>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.Problem() is null, "Retention options are inconsistent (each raw period at most Minutes, Minutes at most Hours, BatchSize and Interval positive)").ValidateOnStart();
+        services.AddHostedService<TelemetryRetention>();
         services.AddSingleton<IBusHandler, CommandStateSink>();
         services.AddSingleton<EventStream>();
         services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<EventStream>());
@@ -115,6 +120,8 @@ public static class CloudServices
         services.AddSingleton<UdpGateway>();
         services.AddSingleton<ModemStateFlusher>();
         services.AddSingleton<IBusHandler, DownstreamRequestHandler>();
+        services.AddSingleton<IBusHandler, SeedRequestHandler>();
+        services.AddHostedService<OpenCommandReloader>();
         services.AddSingleton<IBusHandler, ModemChangesHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());

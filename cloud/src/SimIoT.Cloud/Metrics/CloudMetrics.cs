@@ -1,21 +1,24 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using SimIoT.Cloud.Commands;
 
 namespace SimIoT.Cloud.Metrics;
 
 /// <summary>
-/// Counters for /metrics, written by hot paths with Interlocked only and rendered in the
-/// Prometheus text format by hand (no client library needed for a handful of series).
+/// The cloud's metrics as System.Diagnostics.Metrics instruments on one <see cref="Meter"/>,
+/// exported on /metrics by OpenTelemetry's Prometheus exporter (<see cref="MetricsExport"/>).
+/// Hot paths only add to fields with Interlocked; observable instruments read them at scrape
+/// time, and the same fields answer the tests' and the load generator's direct reads.
 /// </summary>
-public sealed class CloudMetrics
+public sealed class CloudMetrics : IDisposable
 {
-    private static readonly double[] LatencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+    /// <summary>Bucket bounds of <see cref="BusLatency"/>, in seconds.</summary>
+    public static readonly double[] LatencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+    public const string BusLatency = "simiot_bus_publish_latency_seconds";
+    private static int s_instances;
+    private readonly Histogram<double> _busLatency;
     private readonly long[] _datagrams = new long[Enum.GetValues<DatagramOutcome>().Length];
     private readonly long[] _commandTransitions = new long[Enum.GetValues<CommandState>().Length];
-    private readonly long[] _latencyBuckets = new long[LatencyBuckets.Length + 1];
-    private long _latencyCount;
-    private long _latencySumMicros;
     private long _readings;
     private long _badReadings;
     private long _published;
@@ -60,70 +63,56 @@ public sealed class CloudMetrics
     public void AcksWithheld(int delta) => Interlocked.Add(ref _acksWithheld, delta);
     public long AcksWithheldCount => Interlocked.Read(ref _acksWithheld);
 
-    public void ObserveBusLatency(TimeSpan elapsed)
+    public void ObserveBusLatency(TimeSpan elapsed) => _busLatency.Record(elapsed.TotalSeconds);
+
+    /// <summary>
+    /// The meter's name: one per instance, so each host exports its own (the tests run several
+    /// clouds in one process, and a meter is found by name).
+    /// </summary>
+    public string MeterName { get; }
+
+    public Meter Meter { get; }
+
+    public CloudMetrics()
     {
-        double seconds = elapsed.TotalSeconds;
-        int i = 0;
-        while (i < LatencyBuckets.Length && seconds > LatencyBuckets[i]) i++;
-        Interlocked.Increment(ref _latencyBuckets[i]);
-        Interlocked.Increment(ref _latencyCount);
-        Interlocked.Add(ref _latencySumMicros, (long)(seconds * 1_000_000));
+        MeterName = $"SimIoT.Cloud.{Interlocked.Increment(ref s_instances)}";
+        Meter = new Meter(MeterName);
+        var m = Meter;
+        m.CreateObservableCounter("simiot_gateway_datagrams_total", () => ByLabel<DatagramOutcome>("outcome", o => DatagramCount(o), o => Label(o.ToString())),
+            description: "Datagrams received by the gateway, by outcome (accepted or the reason of a drop).");
+        m.CreateObservableCounter("simiot_gateway_readings_total", () => Readings, description: "Readings published to the bus.");
+        m.CreateObservableCounter("simiot_gateway_bad_readings_total", () => Interlocked.Read(ref _badReadings), description: "IoT Data packets in authentic frames whose data is not whole 32-bit values.");
+        m.CreateObservableCounter("simiot_gateway_uplink_acks_sent_total", () => AcksSent, description: "Uplink-ack frames sent.");
+        m.CreateObservableCounter("simiot_gateway_commands_sent_total", () => Interlocked.Read(ref _commandsSent), description: "Downlink command transmissions, retransmissions included.");
+        m.CreateObservableCounter("simiot_gateway_duplicate_results_total", () => DuplicateResults, description: "Command results ignored because the command already had one.");
+        m.CreateObservableCounter("simiot_gateway_shed_total", () => ByLabel<ShedReason>("reason", ShedCount, r => Label(r.ToString())),
+            description: "Frames not taken or not acknowledged because the path to durability was overloaded or down, by reason (the edge resends them).");
+        m.CreateObservableGauge("simiot_gateway_acks_withheld", () => AcksWithheldCount, description: "Frames taken whose readings are not durable yet: their ack waits.");
+        m.CreateObservableCounter("simiot_bus_published_total", () => Interlocked.Read(ref _published), description: "Records published to the bus.");
+        _busLatency = m.CreateHistogram<double>(BusLatency, unit: "s", description: "Time from publish to delivery (in-process: to the handler; Kafka: to the broker's ack).");
+        m.CreateObservableCounter("simiot_commands_total", () => ByLabel<CommandState>("state", s => Interlocked.Read(ref _commandTransitions[(int)s]), CommandStates.ToText),
+            description: "Carrier switch command state transitions, by state entered.");
+        m.CreateObservableCounter("simiot_store_written_total", () => StoreWrittenCount, description: "Telemetry points written to the store.");
+        m.CreateObservableGauge("simiot_store_lag_points", () => Interlocked.Read(ref _storeEnqueued) - StoreWrittenCount, description: "Telemetry points received by the sink and not yet written.");
+        m.CreateObservableGauge("simiot_store_lag_seconds", StoreLagSeconds, unit: "s", description: "Age of the oldest telemetry point waiting for the store.");
+        m.CreateObservableCounter("simiot_gateway_kernel_drops_total", () => KernelDrops?.Invoke() is { } drops ? [new Measurement<long>(drops)] : Array.Empty<Measurement<long>>(),
+            description: "Datagrams the kernel dropped for the gateway's UDP port (receive buffer full), from /proc/net/udp.");
+        m.CreateObservableGauge("simiot_ready", () => Interlocked.Read(ref _ready), description: "1 while every readiness check passes (as /readyz), 0 otherwise; checked every few seconds.");
+        m.CreateObservableGauge("simiot_sse_clients", () => Interlocked.Read(ref _sseClients), description: "Connected /api/events clients.");
+        m.CreateObservableCounter("simiot_auth_login_failures_total", () => Interlocked.Read(ref _loginFailures), description: "Web UI logins refused (unknown user or wrong password).");
     }
 
-    public string Render()
+    private double StoreLagSeconds()
     {
-        var text = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        text.AppendLine("# HELP simiot_gateway_datagrams_total Datagrams received by the gateway, by outcome (accepted or the reason of a drop).");
-        text.AppendLine("# TYPE simiot_gateway_datagrams_total counter");
-        foreach (var outcome in Enum.GetValues<DatagramOutcome>())
-            text.Append(inv, $"simiot_gateway_datagrams_total{{outcome=\"{Label(outcome.ToString())}\"}} {DatagramCount(outcome)}\n");
-        Counter(text, "simiot_gateway_readings_total", "Readings published to the bus.", Readings);
-        Counter(text, "simiot_gateway_bad_readings_total", "IoT Data packets in authentic frames whose data is not whole 32-bit values.", Interlocked.Read(ref _badReadings));
-        Counter(text, "simiot_gateway_uplink_acks_sent_total", "Uplink-ack frames sent.", AcksSent);
-        Counter(text, "simiot_gateway_commands_sent_total", "Downlink command transmissions, retransmissions included.", Interlocked.Read(ref _commandsSent));
-        Counter(text, "simiot_gateway_duplicate_results_total", "Command results ignored because the command already had one.", DuplicateResults);
-        text.AppendLine("# HELP simiot_gateway_shed_total Frames not taken or not acknowledged because the path to durability was overloaded or down, by reason (the edge resends them).");
-        text.AppendLine("# TYPE simiot_gateway_shed_total counter");
-        foreach (var reason in Enum.GetValues<ShedReason>())
-            text.Append(inv, $"simiot_gateway_shed_total{{reason=\"{Label(reason.ToString())}\"}} {ShedCount(reason)}\n");
-        Gauge(text, "simiot_gateway_acks_withheld", "Frames taken whose readings are not durable yet: their ack waits.", AcksWithheldCount);
-        Counter(text, "simiot_bus_published_total", "Records published to the bus.", Interlocked.Read(ref _published));
-        text.AppendLine("# HELP simiot_bus_publish_latency_seconds Time from publish to delivery (in-process: to the handler; Kafka: to the broker's ack).");
-        text.AppendLine("# TYPE simiot_bus_publish_latency_seconds histogram");
-        long cumulative = 0;
-        for (int i = 0; i < LatencyBuckets.Length; i++)
-        {
-            cumulative += Interlocked.Read(ref _latencyBuckets[i]);
-            text.Append(inv, $"simiot_bus_publish_latency_seconds_bucket{{le=\"{LatencyBuckets[i]}\"}} {cumulative}\n");
-        }
-        long count = Interlocked.Read(ref _latencyCount);
-        text.Append(inv, $"simiot_bus_publish_latency_seconds_bucket{{le=\"+Inf\"}} {count}\n");
-        text.Append(inv, $"simiot_bus_publish_latency_seconds_sum {Interlocked.Read(ref _latencySumMicros) / 1e6}\n");
-        text.Append(inv, $"simiot_bus_publish_latency_seconds_count {count}\n");
-        text.AppendLine("# HELP simiot_commands_total Carrier switch command state transitions, by state entered.");
-        text.AppendLine("# TYPE simiot_commands_total counter");
-        foreach (var state in Enum.GetValues<CommandState>())
-            text.Append(inv, $"simiot_commands_total{{state=\"{CommandStates.ToText(state)}\"}} {Interlocked.Read(ref _commandTransitions[(int)state])}\n");
-        long enqueued = Interlocked.Read(ref _storeEnqueued), written = StoreWrittenCount;
-        Counter(text, "simiot_store_written_total", "Telemetry points written to the store.", written);
-        Gauge(text, "simiot_store_lag_points", "Telemetry points received by the sink and not yet written.", enqueued - written);
         long oldest = Interlocked.Read(ref _storeOldestPendingTicks);
-        Gauge(text, "simiot_store_lag_seconds", "Age of the oldest telemetry point waiting for the store.", oldest == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - oldest) / (double)TimeSpan.TicksPerSecond));
-        if (KernelDrops?.Invoke() is { } kernelDrops)
-            Counter(text, "simiot_gateway_kernel_drops_total", "Datagrams the kernel dropped for the gateway's UDP port (receive buffer full), from /proc/net/udp.", kernelDrops);
-        Gauge(text, "simiot_ready", "1 while every readiness check passes (as /readyz), 0 otherwise; checked every few seconds.", Interlocked.Read(ref _ready));
-        Gauge(text, "simiot_sse_clients", "Connected /api/events clients.", Interlocked.Read(ref _sseClients));
-        Counter(text, "simiot_auth_login_failures_total", "Web UI logins refused (unknown user or wrong password).", Interlocked.Read(ref _loginFailures));
-        return text.ToString();
+        return oldest == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - oldest) / (double)TimeSpan.TicksPerSecond);
     }
+
+    private static IEnumerable<Measurement<long>> ByLabel<T>(string label, Func<T, long> value, Func<T, string> text) where T : struct, Enum =>
+        Enum.GetValues<T>().Select(v => new Measurement<long>(value(v), new KeyValuePair<string, object?>(label, text(v))));
 
     private static string Label(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
-    private static void Counter(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
-
-    private static void Gauge(StringBuilder text, string name, string help, double value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+    public void Dispose() => Meter.Dispose();
 }

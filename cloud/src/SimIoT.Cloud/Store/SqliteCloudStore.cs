@@ -93,6 +93,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         MigrateIdentity();
         MigrateFleet();
         MigrateCommandControl();
+        MigrateRetention();
         if (_keys is not null) RewrapKeys(_keys);
         _identity = FileIdentity.Of(FilePath);
     }
@@ -137,6 +138,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            CheckSharedMemory();
             return action(_connection);
         }
         finally
@@ -165,9 +167,8 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
     public Task<IReadOnlyList<TelemetrySample>> QueryAsync(ModemId modemId, string sensor, DateTime from, DateTime to, int maxPoints, CancellationToken cancellationToken) => LockedAsync<IReadOnlyList<TelemetrySample>>(c =>
     {
         var range = new (string, object?)[] { ("$m", modemId.ToString()), ("$s", sensor), ("$from", Micros(from)), ("$to", Micros(to)) };
-        const string where = "WHERE modem_id = $m AND sensor = $s AND time_us BETWEEN $from AND $to";
         long count, first, last;
-        using (var stats = Command(c, $"SELECT COUNT(*), MIN(time_us), MAX(time_us) FROM telemetry {where}", range))
+        using (var stats = Command(c, $"SELECT COUNT(*), MIN(time_us), MAX(time_us) FROM {AllTiers}", range))
         using (var reader = stats.ExecuteReader())
         {
             reader.Read();
@@ -177,10 +178,10 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
             last = reader.GetInt64(2);
         }
         string sql = count <= maxPoints
-            ? $"SELECT time_us, value, value_y, value_z, axes FROM telemetry {where} ORDER BY time_us"
+            ? $"SELECT time_us, CAST(ROUND(1.0 * x / n) AS INTEGER), CAST(ROUND(1.0 * y / n) AS INTEGER), CAST(ROUND(1.0 * z / n) AS INTEGER), axes FROM {AllTiers} ORDER BY time_us"
             : $"""
-               SELECT MIN(time_us), CAST(ROUND(AVG(value)) AS INTEGER), CAST(ROUND(AVG(value_y)) AS INTEGER), CAST(ROUND(AVG(value_z)) AS INTEGER), MAX(axes)
-               FROM telemetry {where} GROUP BY (time_us - $first) / $width ORDER BY 1
+               SELECT MIN(time_us), CAST(ROUND(1.0 * SUM(x) / SUM(n)) AS INTEGER), CAST(ROUND(1.0 * SUM(y) / SUM(n)) AS INTEGER), CAST(ROUND(1.0 * SUM(z) / SUM(n)) AS INTEGER), MAX(axes)
+               FROM {AllTiers} GROUP BY (time_us - $first) / $width ORDER BY 1
                """;
         long width = (last - first) / maxPoints + 1;
         using var query = Command(c, sql, [.. range, ("$first", first), ("$width", width)]);

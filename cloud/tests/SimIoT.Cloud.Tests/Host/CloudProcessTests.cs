@@ -52,7 +52,7 @@ public class CloudProcessTests
             frames = [.. Enumerable.Range(1, 50).Select(i => SecureFrame.Seal(keys, FrameKind.UplinkData, (uint)i, V1Packet.IotData(3, t0.AddSeconds(i), TelemetryValues.Encode(2000 + i)).ToArray()))];
         try
         {
-            var token = await CliAsync("token", "create", "--org", "default", "--role", "admin", "--data", data);
+            var token = await CloudProcess.CliAsync("token", "create", "--org", "default", "--role", "admin", "--data", data);
             await using (var first = await CloudProcess.StartAsync(data, "--Gateway:FlushInterval=01:00:00"))
             {
                 first.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
@@ -102,13 +102,13 @@ public class CloudProcessTests
         var data = Directory.CreateTempSubdirectory("simiot-cli").FullName;
         try
         {
-            var viewer = await CliAsync("token", "create", "--org", "acme", "--role", "viewer", "--name", "dashboard", "--expires", "30d", "--data", data);
+            var viewer = await CloudProcess.CliAsync("token", "create", "--org", "acme", "--role", "viewer", "--name", "dashboard", "--expires", "30d", "--data", data);
             Assert.Matches("^simiot_[A-Za-z0-9_-]{43}$", viewer);
-            Assert.Contains("acme", (await CliAsync("org", "list", "--data", data)).Split('\n'));
-            var list = await CliAsync("token", "list", "--data", data);
+            Assert.Contains("acme", (await CloudProcess.CliAsync("org", "list", "--data", data)).Split('\n'));
+            var list = await CloudProcess.CliAsync("token", "list", "--data", data);
             Assert.Contains("acme\tdashboard\tviewer", list, StringComparison.Ordinal);
             Assert.DoesNotContain(viewer, list, StringComparison.Ordinal);
-            var password = await CliAsync("user", "add", "--org", "acme", "--role", "admin", "--name", "alice", "--data", data);
+            var password = await CloudProcess.CliAsync("user", "add", "--org", "acme", "--role", "admin", "--name", "alice", "--data", data);
             Assert.True(password.Length >= 12, password);
 
             await using var cloud = await CloudProcess.StartAsync(data);
@@ -116,13 +116,13 @@ public class CloudProcessTests
             Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync("/api/modems")).StatusCode);
             var register = await cloud.Http.PostAsync("/api/modems", new StringContent("""{"id":"00000000000000aa","masterKey":"000102030405060708090a0b0c0d0e0f"}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Forbidden, register.StatusCode);
-            Assert.Equal(string.Empty, await CliAsync("token", "revoke", "--org", "acme", "--name", "dashboard", "--data", data));
+            Assert.Equal(string.Empty, await CloudProcess.CliAsync("token", "revoke", "--org", "acme", "--name", "dashboard", "--data", data));
             // Another process revoked it: the cloud sees that within its token cache lifetime (Auth:TokenCacheLifetime, 10 s).
             await Eventually.ValueAsync(async () => (await cloud.Http.GetAsync("/api/modems")).StatusCode, s => s == HttpStatusCode.Unauthorized, "the revoked token refused", TimeSpan.FromSeconds(40));
-            Assert.Contains("acme\tdashboard\tviewer", await CliAsync("token", "list", "--org", "acme", "--data", data), StringComparison.Ordinal);
+            Assert.Contains("acme\tdashboard\tviewer", await CloudProcess.CliAsync("token", "list", "--org", "acme", "--data", data), StringComparison.Ordinal);
 
             // What the command line changed is in the organization's audit, done by "cli".
-            cloud.Http.DefaultRequestHeaders.Authorization = new("Bearer", await CliAsync("token", "create", "--org", "acme", "--role", "admin", "--name", "auditor", "--data", data));
+            cloud.Http.DefaultRequestHeaders.Authorization = new("Bearer", await CloudProcess.CliAsync("token", "create", "--org", "acme", "--role", "admin", "--name", "auditor", "--data", data));
             var audit = System.Text.Json.JsonDocument.Parse(await cloud.Http.GetStringAsync("/api/audit")).RootElement.EnumerateArray()
                 .Select(a => (a.GetProperty("actor").GetString(), a.GetProperty("action").GetString(), a.GetProperty("target").GetString())).ToList();
             Assert.Equal([("cli", "token.created", "auditor"), ("cli", "token.revoked", "dashboard"), ("cli", "user.created", "alice"), ("cli", "token.created", "dashboard")], audit);
@@ -131,20 +131,6 @@ public class CloudProcessTests
         {
             Directory.Delete(data, true);
         }
-    }
-
-    /// <summary>Runs simiot-cloud with these arguments to completion; its stdout, trimmed (the test fails on a non-zero exit).</summary>
-    private static async Task<string> CliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, $"simiot-cloud {string.Join(' ', args)}: exit {process.ExitCode}\n{await stderr}");
-        return (await stdout).Trim();
     }
 
     private static long Rows(string data)
@@ -165,101 +151,4 @@ public class CloudProcessTests
             await Task.Delay(100);
         }
     }
-
-    /// <summary>simiot-cloud as a child process on free ports; killed if a test leaves it running.</summary>
-    private sealed class CloudProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
-
-        private CloudProcess(Process process) => _process = process;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public IPEndPoint Udp { get; private set; } = null!;
-
-        public static async Task<CloudProcess> StartAsync(string data, params string[] settings)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"), "--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data, "--init" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var s in settings) start.ArgumentList.Add(s);
-            var cloud = new CloudProcess(Process.Start(start)!);
-            var udp = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var http = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            cloud._process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                cloud._output.Enqueue(e.Data);
-                if (Regex.Match(e.Data, @"listening on udp [\d.]+:(\d+)") is { Success: true } u) udp.TrySetResult(int.Parse(u.Groups[1].Value));
-                if (Regex.Match(e.Data, @"Now listening on: (http://\S+)") is { Success: true } h) http.TrySetResult(h.Groups[1].Value);
-            };
-            cloud._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) cloud._output.Enqueue(e.Data); };
-            cloud._process.BeginOutputReadLine();
-            cloud._process.BeginErrorReadLine();
-            cloud.Udp = new IPEndPoint(IPAddress.Loopback, await udp.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-            cloud.Http = new HttpClient { BaseAddress = new Uri(await http.Task.WaitAsync(TimeSpan.FromSeconds(30))) };
-            return cloud;
-        }
-
-        /// <summary>
-        /// Sends the frames from a fresh socket until the gateway has accepted that many more,
-        /// sending them again each second as the edge would: a modem registered through the API
-        /// reaches the gateway a moment later, and its first frames are dropped as unknown.
-        /// </summary>
-        public async Task SendAllAsync(byte[][] frames, int expectedAccepted)
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            long before = await GatewayMetrics.AcceptedAsync(Http);
-            await WaitForAcceptedAsync(before + expectedAccepted, () => { foreach (var frame in frames) socket.SendTo(frame, Udp); });
-        }
-
-        /// <summary>Waits until the gateway's accepted counter reaches <paramref name="total"/>, calling <paramref name="resend"/> each second.</summary>
-        public async Task WaitForAcceptedAsync(long total, Action? resend)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            var next = DateTime.MinValue;
-            while (await GatewayMetrics.AcceptedAsync(Http) < total)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the gateway did not accept {total} datagrams in all:\n{Output}");
-                if (resend is not null && DateTime.UtcNow >= next)
-                {
-                    resend();
-                    next = DateTime.UtcNow.AddSeconds(1);
-                }
-                await Task.Delay(100);
-            }
-        }
-
-        public void Crash()
-        {
-            Assert.Equal(0, Kill(_process.Id, 9));
-            _process.WaitForExit();
-        }
-
-        public void Stop()
-        {
-            Assert.Equal(0, Kill(_process.Id, 15));
-            Assert.True(_process.WaitForExit(30_000), "the cloud did not stop within 30 s of SIGTERM");
-            _process.WaitForExit(); // flushes the redirected output
-        }
-
-        public int ExitCode => _process.ExitCode;
-
-        public string Output => string.Join("\n", _output);
-
-        public ValueTask DisposeAsync()
-        {
-            Http?.Dispose();
-            if (!_process.HasExited) _process.Kill(true);
-            _process.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

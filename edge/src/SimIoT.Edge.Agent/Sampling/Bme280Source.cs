@@ -6,8 +6,9 @@ using SimIoT.Protocol.Telemetry;
 namespace SimIoT.Edge.Sampling;
 
 /// <summary>
-/// A BME280 as the SimIoT <c>temp</c> device (centi-°C). Pressure (Pa) and humidity (%RH × 100)
-/// have no device id in the default catalog; they become readings only when ids are given.
+/// A BME280 as the SimIoT <c>temp</c> device (centi-°C), and when ids are given (SensorOptions
+/// Pressure and Humidity: <see cref="DeviceCatalog.Pressure"/>, <see cref="DeviceCatalog.Humidity"/>)
+/// pressure (Pa) and humidity (%RH × 100) as devices of their own, from the same measurement.
 /// </summary>
 public sealed class Bme280Source(string name, Func<I2cDevice> openDevice, Bme280Settings settings, uint? pressureDeviceId = null, uint? humidityDeviceId = null)
     : I2cSensorSource<Bme280Sensor>(name, openDevice)

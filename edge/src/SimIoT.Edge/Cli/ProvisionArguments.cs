@@ -65,8 +65,7 @@ internal static class ProvisionArguments
         return (new IPEndPoint(address, port), host);
     }
 
-    /// <summary>The command that registers the modem with the cloud's API (the body scripts/demo.sh sends).</summary>
+    /// <summary>The command that registers the modem with the cloud's API (with an admin token in $SIMIOT_TOKEN).</summary>
     public static string RegistrationCommand(ModemId id, byte[] masterKey, string nickname) =>
-        "curl -fsS -X POST http://127.0.0.1:8000/api/modems -H 'content-type: application/json' -H \"authorization: Bearer $SIMIOT_TOKEN\" " +
-        $"-d '{{\"id\":\"{id}\",\"nickname\":\"{nickname}\",\"masterKey\":\"{Convert.ToHexStringLower(masterKey)}\"}}'";
+        $"./simiot cloud modem add --id {id} --key {Convert.ToHexStringLower(masterKey)} --nickname '{nickname}'";
 }

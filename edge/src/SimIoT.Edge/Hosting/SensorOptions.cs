@@ -21,4 +21,10 @@ public sealed class SensorOptions
 
     /// <summary>MPU-6050: 250, 500, 1000 or 2000 (°/s).</summary>
     public int GyroscopeRangeDps { get; set; } = 250;
+
+    /// <summary>BME280: also send pressure, device 4 (<c>pressure</c>, Pa), each time temperature is sampled.</summary>
+    public bool Pressure { get; set; }
+
+    /// <summary>BME280: also send humidity, device 5 (<c>humidity</c>, %RH × 100), each time temperature is sampled.</summary>
+    public bool Humidity { get; set; }
 }

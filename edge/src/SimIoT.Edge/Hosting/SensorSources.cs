@@ -4,6 +4,7 @@ using Iot.Device.Imu;
 using SimIoT.Edge.Sensors.Bme280;
 using SimIoT.Edge.Sensors.Emulation;
 using SimIoT.Edge.Sensors.Mpu6050;
+using SimIoT.Protocol.Telemetry;
 
 namespace SimIoT.Edge.Hosting;
 
@@ -78,8 +79,9 @@ public static class SensorSources
     {
         byte address = s.Address == 0 ? Bme280Sensor.DefaultI2cAddress : (byte)s.Address;
         var settings = new Bme280Settings();
-        if (!emulate) return new Bme280Source(name, () => I2cDevice.Create(new I2cConnectionSettings(s.Bus, address)), settings);
+        uint? pressure = s.Pressure ? DeviceCatalog.Pressure : null, humidity = s.Humidity ? DeviceCatalog.Humidity : null;
+        if (!emulate) return new Bme280Source(name, () => I2cDevice.Create(new I2cConnectionSettings(s.Bus, address)), settings, pressure, humidity);
         var chip = new Bme280Emulator(s.Bus, address, time);
-        return new Bme280Source(name, () => chip, settings);
+        return new Bme280Source(name, () => chip, settings, pressure, humidity);
     }
 }

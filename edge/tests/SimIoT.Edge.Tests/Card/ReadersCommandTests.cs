@@ -10,6 +10,7 @@ public sealed class ReadersCommandTests(PcscdFixture pcscd)
     [Fact]
     public void Lists_the_vpcd_reader_with_the_card_s_ATR()
     {
+        pcscd.WaitForEmpty(); // pcscd notices the previous test's card going only at its next poll of vpcd
         string empty = Run();
         Assert.Contains($"{pcscd.ReaderName}: empty", empty, StringComparison.Ordinal);
 

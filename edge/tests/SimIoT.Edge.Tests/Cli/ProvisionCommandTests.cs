@@ -28,7 +28,7 @@ public sealed class ProvisionCommandTests : IDisposable
         Assert.Contains("keeps the transport administrator key", first.Error);
         var key = Regex.Match(first.Output, @"master key \(shown once, store it in the cloud now\): ([0-9a-f]{32})").Groups[1].Value;
         Assert.Equal(32, key.Length);
-        Assert.Contains($"\"id\":\"00000000000004d2\",\"nickname\":\"modem-00000000000004d2\",\"masterKey\":\"{key}\"", first.Output);
+        Assert.Contains($"./simiot cloud modem add --id 00000000000004d2 --key {key} --nickname 'modem-00000000000004d2'", first.Output);
         Assert.Contains(", locked", first.Output);
 
         var newAdmin = "ffeeddccbbaa99887766554433221100";

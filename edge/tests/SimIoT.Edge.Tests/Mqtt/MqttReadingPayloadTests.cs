@@ -49,7 +49,7 @@ public class MqttReadingPayloadTests
     [Theory]
     [InlineData("simiot/n1", "{\"v\":[1]}", "topic")]
     [InlineData("simiot/n 1/temp", "{\"v\":[1]}", "node name")]
-    [InlineData("simiot/n1/pressure", "{\"v\":[1]}", "neither")]
+    [InlineData("simiot/n1/wind", "{\"v\":[1]}", "neither")]
     [InlineData("simiot/n1/temp", "{\"v\":[1,2]}", "takes 1 values")]
     [InlineData("simiot/n1/temp", "{\"v\":[]}", "0 values")]
     [InlineData("simiot/n1/temp", "{\"v\":[1.5]}", "32-bit")]

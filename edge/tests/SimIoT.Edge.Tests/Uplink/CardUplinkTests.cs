@@ -48,12 +48,12 @@ public sealed class CardUplinkTests : IDisposable
             new Provisioning(Modem, MasterKey, _cloud.Endpoint, [Carrier.Att, Carrier.Verizon], Carrier.Att), null, CancellationToken.None);
     }
 
-    private IHost BuildAgent(int vpcdPort, int mpuHz = 20, int bmeHz = 5)
+    private IHost BuildAgent(int vpcdPort, int mpuHz = 20, int bmeHz = 5, string frameDeadline = "00:00:00.2")
     {
         var builder = EdgeHost.CreateBuilder([
             "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={vpcdPort}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
             "--Edge:Mqtt:Enabled=false", $"--Edge:Sensors:0:RateHz={mpuHz}", $"--Edge:Sensors:1:RateHz={bmeHz}",
-            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:01"], emulate: true);
+            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:01", $"--Edge:Uplink:FrameDeadline={frameDeadline}"], emulate: true);
         builder.Services.AddEdgeAgent(builder.Configuration);
         return builder.Build();
     }
@@ -188,7 +188,8 @@ public sealed class CardUplinkTests : IDisposable
     {
         await ProvisionCardAsync();
         int port = FreePort();
-        using var agent = BuildAgent(port, mpuHz: 100, bmeHz: 20);
+        // Frames sealed after 5 ms rather than full: many small frames, so the backlog outgrows the window quickly.
+        using var agent = BuildAgent(port, mpuHz: 100, bmeHz: 20, frameDeadline: "00:00:00.005");
         await agent.StartAsync();
         using var java = AppletCardHost.StartJava(CardState, port);
         try
@@ -197,7 +198,7 @@ public sealed class CardUplinkTests : IDisposable
             _cloud.Down = true;
             var queue = agent.Services.GetRequiredService<FrameQueue>();
             var watch = Stopwatch.StartNew();
-            while (queue.Count < 3 * ReplayWindow.Size && watch.Elapsed < Wait) await Task.Delay(100);
+            while (queue.Count < 3 * ReplayWindow.Size && watch.Elapsed < 3 * Wait) await Task.Delay(100);
             Assert.True(queue.Count >= 3 * ReplayWindow.Size, $"only {queue.Count} frames piled up during the outage");
             _cloud.Down = false;
 
@@ -312,7 +313,7 @@ public sealed class CardUplinkTests : IDisposable
                 Frames++;
                 if (header.Kind == FrameKind.UplinkData)
                 {
-                    var reader = new UplinkBatchReader(payload.AsSpan(0, header.PayloadLength).ToArray());
+                    var reader = new UplinkBatchReader(payload.AsSpan(0, header.PayloadLength).ToArray(), header.Version);
                     while (reader.TryRead(out var p, out _)) _readings.Enqueue(p);
                 }
                 await AckAsync(datagram.RemoteEndPoint);

@@ -10,6 +10,8 @@ namespace SimIoT.Protocol.V2;
 public static class SecureFrame
 {
     public const byte Magic = 0xA2;
+    /// <summary>v3: the same frame, uplink-data only, whose plaintext is compact reading blocks (SimIoT.Protocol.V3).</summary>
+    public const byte MagicV3 = 0xA3;
     public const int HeaderLength = 14;
     public const int TagLength = 8;
     public const int Overhead = HeaderLength + TagLength;
@@ -21,11 +23,25 @@ public static class SecureFrame
     public static FrameDirection DirectionOf(FrameKind kind) =>
         kind is FrameKind.UplinkData or FrameKind.CommandResult ? FrameDirection.Uplink : FrameDirection.Downlink;
 
-    public static bool IsSecureFrame(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && datagram[0] == Magic;
+    public static bool IsSecureFrame(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && datagram[0] is Magic or MagicV3;
 
     /// <summary>Seals a frame into <paramref name="destination"/>; returns its length.</summary>
     /// <exception cref="ArgumentException">payload too large, sequence 0, or destination too short.</exception>
-    public static int Seal(ModemKeys keys, FrameKind kind, uint sequence, ReadOnlySpan<byte> payload, Span<byte> destination)
+    public static int Seal(ModemKeys keys, FrameKind kind, uint sequence, ReadOnlySpan<byte> payload, Span<byte> destination) =>
+        Seal(Magic, keys, kind, sequence, payload, destination);
+
+    /// <summary>Seals a v3 uplink-data frame: <paramref name="compactPayload"/> is compact reading blocks.</summary>
+    public static int SealV3(ModemKeys keys, uint sequence, ReadOnlySpan<byte> compactPayload, Span<byte> destination) =>
+        Seal(MagicV3, keys, FrameKind.UplinkData, sequence, compactPayload, destination);
+
+    public static byte[] SealV3(ModemKeys keys, uint sequence, ReadOnlySpan<byte> compactPayload)
+    {
+        var frame = new byte[Overhead + compactPayload.Length];
+        SealV3(keys, sequence, compactPayload, frame);
+        return frame;
+    }
+
+    private static int Seal(byte magic, ModemKeys keys, FrameKind kind, uint sequence, ReadOnlySpan<byte> payload, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind));
@@ -34,7 +50,7 @@ public static class SecureFrame
         int length = Overhead + payload.Length;
         if (destination.Length < length) throw new ArgumentException("destination too short", nameof(destination));
 
-        destination[0] = Magic;
+        destination[0] = magic;
         destination[1] = (byte)kind;
         BinaryPrimitives.WriteUInt64BigEndian(destination[2..], keys.ModemId.Value);
         BinaryPrimitives.WriteUInt32BigEndian(destination[10..], sequence);
@@ -57,14 +73,15 @@ public static class SecureFrame
     public static FrameError TryReadHeader(ReadOnlySpan<byte> datagram, out SecureFrameHeader header)
     {
         header = default;
-        if (datagram.IsEmpty || datagram[0] != Magic) return FrameError.NotSecureFrame;
+        if (!IsSecureFrame(datagram)) return FrameError.NotSecureFrame;
         if (datagram.Length < Overhead) return FrameError.Truncated;
         if (datagram.Length > MaxFrameLength) return FrameError.TooLarge;
         var kind = (FrameKind)datagram[1];
-        if (!Enum.IsDefined(kind)) return FrameError.UnknownKind;
+        bool v3 = datagram[0] == MagicV3;
+        if (!Enum.IsDefined(kind) || v3 && kind != FrameKind.UplinkData) return FrameError.UnknownKind;
         uint sequence = BinaryPrimitives.ReadUInt32BigEndian(datagram[10..]);
         if (sequence == 0) return FrameError.ZeroSequence;
-        header = new SecureFrameHeader(kind, new ModemId(BinaryPrimitives.ReadUInt64BigEndian(datagram[2..])), sequence, datagram.Length - Overhead);
+        header = new SecureFrameHeader(kind, new ModemId(BinaryPrimitives.ReadUInt64BigEndian(datagram[2..])), sequence, datagram.Length - Overhead) { Version = v3 ? 3 : 2 };
         return FrameError.None;
     }
 

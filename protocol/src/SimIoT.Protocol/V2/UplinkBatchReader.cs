@@ -1,11 +1,16 @@
 using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V3;
 
 namespace SimIoT.Protocol.V2;
 
-/// <summary>Reads the v1 packets of an uplink-data payload one by one, without allocating.</summary>
-public struct UplinkBatchReader(ReadOnlyMemory<byte> payload)
+/// <summary>
+/// Reads the v1 packets of an uplink-data payload one by one, without allocating; in a v3
+/// frame (<paramref name="version"/> 3) the compact readings, each as its v1 IoT Data packet.
+/// </summary>
+public struct UplinkBatchReader(ReadOnlyMemory<byte> payload, int version = 2)
 {
     private int _offset;
+    private CompactBatchReader _compact = new(payload);
 
     /// <summary>
     /// The next packet. Returns false at the end (<paramref name="error"/> None) or on a
@@ -13,6 +18,7 @@ public struct UplinkBatchReader(ReadOnlyMemory<byte> payload)
     /// </summary>
     public bool TryRead(out V1Packet packet, out V1DecodeError error)
     {
+        if (version == 3) return _compact.TryRead(out packet, out error);
         packet = default;
         error = V1DecodeError.None;
         if (_offset >= payload.Length) return false;

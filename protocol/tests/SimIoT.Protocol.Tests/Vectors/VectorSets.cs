@@ -12,7 +12,7 @@ namespace SimIoT.Protocol.Tests.Vectors;
 /// and temporenc specification values are checked against the standards elsewhere;
 /// VectorFileTests makes sure the committed files are exactly what this produces.
 /// </summary>
-public static class VectorSets
+public static partial class VectorSets
 {
     public static readonly byte[] MasterKeyA = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
     public static readonly byte[] MasterKeyB = Convert.FromHexString("2b7e151628aed2a6abf7158809cf4f3c");
@@ -27,6 +27,8 @@ public static class VectorSets
         ["aes-cmac.json"] = ("RFC 4493 section 4 examples", AesCmac()),
         ["kdf.json"] = ("SP 800-108 counter-mode KDF with AES-CMAC: the four working keys of a modem", Kdf()),
         ["v2.json"] = ("complete v2 frames with the master key and plaintext they were sealed from", V2()),
+        ["v3.json"] = ("complete v3 frames: the SUBMIT COMPACT bodies (space-separated) the card fills one frame from, the plaintext, and the v1 packets the readings decode to", V3()),
+        ["v3-invalid.json"] = ("malformed compact payloads: the decode error, and the status word the card answers SUBMIT COMPACT with", V3Invalid()),
     };
 
     private static List<JsonObject> Temporenc()

@@ -18,6 +18,7 @@ final class Constants {
     static final byte INS_ENVELOPE = (byte) 0xC2;
     static final byte INS_SUBMIT_READINGS = (byte) 0xD0;
     static final byte INS_REPORT_CARRIER = (byte) 0xD2;
+    static final byte INS_SUBMIT_COMPACT = (byte) 0xD4;
     static final byte INS_GET_UPLINK_ACK = (byte) 0xA2;
     static final byte INS_GET_STATUS = (byte) 0xCA;
     static final byte INS_PUT_DATA = (byte) 0xDA;
@@ -103,7 +104,8 @@ final class Constants {
     static final short R_COUNT_DROPPED = 44;
     static final short R_ACK_VALID = 46;
     static final short R_ACK = 47;            // u32 highest + u64 bitmap of the last verified uplink-ack
-    static final short R_SIZE = 59;
+    static final short R_OPEN_LENGTH = 59;    // u16 plaintext bytes in the v3 frame being filled
+    static final short R_SIZE = 61;
 
     // ---- RAM state (CLEAR_ON_DESELECT) layout
     static final short A_AUTHENTICATED = 0;
@@ -128,6 +130,8 @@ final class Constants {
     // ---- sizes
     static final short PROACTIVE_SIZE = 256;
     static final short TX_SIZE = 640;
+    /** The v3 frame being filled: 452 plaintext bytes make a 474-byte frame, two full SEND DATA chunks. */
+    static final short OPEN_SIZE = 452;
     static final short RX_SIZE = 256;
     static final short SCRATCH_SIZE = 96;
     static final short MAX_CHUNK = 237;       // channel data per SEND DATA / RECEIVE DATA
@@ -185,6 +189,17 @@ final class Constants {
 
     // ---- v2 secure frame
     static final byte V2_MAGIC = (byte) 0xA2;
+    static final byte V3_MAGIC = (byte) 0xA3;
+
+    // ---- SUBMIT COMPACT (v3 compact reading blocks, docs/protocol.md)
+    static final byte P1_SEAL = 0x01;         // seal the open frame after appending
+    static final byte P1_NEW_FRAME = 0x02;    // discard what is open first (the agent resubmits it)
+    static final short COMPACT_BLOCK_HEADER = 9;   // u64 base time, u8 count
+    static final short COMPACT_OFF_COUNT = 8;
+    static final short COMPACT_READING_HEADER = 4; // device, format, u16 time step
+    static final short COMPACT_OFF_FORMAT = 1;
+    static final byte COMPACT_COUNT_MASK = 0x1F;  // bit 5 flags delta-coded values: the card only needs the size
+    static final short COMPACT_WIDTH_SHIFT = 6;
     static final byte KIND_UPLINK_DATA = 0x01;
     static final byte KIND_UPLINK_ACK = 0x02;
     static final byte KIND_DOWNLINK_COMMAND = 0x03;

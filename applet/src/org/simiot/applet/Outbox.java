@@ -124,8 +124,13 @@ final class Outbox {
      * header: header, CTR encryption with K_enc_up, 8-byte CMAC tag with K_mac_up.
      */
     void seal(byte kind, short plainLen) {
+        seal(Constants.V2_MAGIC, kind, plainLen);
+    }
+
+    /** As above with the given magic: V3_MAGIC for a frame of compact readings. */
+    void seal(byte magic, byte kind, short plainLen) {
         short f = (short) (used() + Constants.FRAME_PREFIX);
-        tx[f] = Constants.V2_MAGIC;
+        tx[f] = magic;
         tx[(short) (f + Constants.V2_OFF_KIND)] = kind;
         Util.arrayCopyNonAtomic(store.state, Constants.P_MODEM_ID, tx, (short) (f + Constants.V2_OFF_MODEM_ID), Constants.MODEM_ID_SIZE);
         nextSequence(tx, (short) (f + Constants.V2_OFF_SEQUENCE));

@@ -19,6 +19,7 @@ final class Session {
     private final Outbox out;
     private final Downlink downlink;
     private final CommandBuilder builder;
+    private final OpenFrame open;
     private final byte[] ram;
     private final byte[] tlvLength;
 
@@ -32,6 +33,7 @@ final class Session {
         out = new Outbox(store, crypto, pro, ram, tx);
         downlink = new Downlink(store, crypto, pro, out, ram, rx, tlvLength);
         builder = new CommandBuilder(store, pro, out, downlink, ram);
+        open = new OpenFrame(out, pro, ram);
     }
 
     // ================================================================ commands
@@ -206,6 +208,10 @@ final class Session {
         short lc = apdu.setIncomingAndReceive();
         requireSession();
         boolean legacy = store.has(Constants.F_LEGACY);
+        if (!open.canSeal()) {
+            ISOException.throwIt(ISO7816.SW_FILE_FULL);
+        }
+        open.seal(); // readings leave in the order they came
         short count = 0;
         short off = ISO7816.OFFSET_CDATA;
         short end = (short) (off + lc);
@@ -261,6 +267,21 @@ final class Session {
         announce();
     }
 
+    /** SUBMIT COMPACT: compact reading blocks into the v3 frame being filled (P1: OpenFrame). */
+    void submitCompact(APDU apdu) {
+        byte[] buf = apdu.getBuffer();
+        if ((byte) (buf[ISO7816.OFFSET_P1] & (byte) ~(Constants.P1_SEAL | Constants.P1_NEW_FRAME)) != 0 || buf[ISO7816.OFFSET_P2] != 0) {
+            ISOException.throwIt(ISO7816.SW_INCORRECT_P1P2);
+        }
+        short lc = apdu.setIncomingAndReceive();
+        requireSession();
+        if (store.has(Constants.F_LEGACY)) {
+            ISOException.throwIt(ISO7816.SW_CONDITIONS_NOT_SATISFIED); // a v1 gateway cannot read v3 frames
+        }
+        open.submit(buf, ISO7816.OFFSET_CDATA, lc, buf[ISO7816.OFFSET_P1]);
+        announce();
+    }
+
     /**
      * Queues an unsolicited carrier report (a command-result with command id 0), so the
      * cloud learns the carrier when a terminal starts, not only after a switch. v2 only:
@@ -305,6 +326,7 @@ final class Session {
     }
 
     void resetSession() {
+        open.discard();
         out.dropAll();
         pro.clear();
         ram[Constants.R_SESSION] = 0;

@@ -72,6 +72,10 @@ public final class SimIotApplet extends Applet {
             personalisation.putData(apdu);
             return;
         }
+        if (ins == Constants.INS_SUBMIT_COMPACT) {
+            session.submitCompact(apdu); // P1 carries its flags
+            return;
+        }
         checkP1P2Zero(buf);
         switch (ins) {
             case Constants.INS_TERMINAL_PROFILE:

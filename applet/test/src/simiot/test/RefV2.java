@@ -115,7 +115,7 @@ public final class RefV2 {
     }
 
     public Opened open(byte[] frame) {
-        if (frame.length < 22 || (frame[0] & 0xFF) != 0xA2) throw new IllegalArgumentException("not a v2 frame");
+        if (frame.length < 22 || (frame[0] & 0xFF) != 0xA2 && (frame[0] & 0xFF) != 0xA3) throw new IllegalArgumentException("not a v2/v3 frame");
         int kind = frame[1];
         if (!Arrays.equals(Arrays.copyOfRange(frame, 2, 10), modemId)) throw new IllegalArgumentException("modem id");
         long seq = 0;

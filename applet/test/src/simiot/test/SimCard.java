@@ -266,6 +266,12 @@ public final class SimCard {
         return drain(send(readings.length == 0 ? "80D00000" : apdu("80D00000", readings)));
     }
 
+    /** SUBMIT COMPACT with P1 (01 seal, 02 new frame), the terminal carrying out what it raises. */
+    public Resp submitCompact(int p1, byte[] blocks) {
+        String header = String.format("80D4%02X00", p1);
+        return drain(send(blocks.length == 0 ? header : apdu(header, blocks)));
+    }
+
     /** One reading: device id, temporenc DTS (us), data. */
     public static byte[] reading(int deviceId, String dtsHex, byte[] data) {
         return Hex.cat(new byte[]{(byte) (deviceId >>> 24), (byte) (deviceId >>> 16), (byte) (deviceId >>> 8), (byte) deviceId},

@@ -2,7 +2,7 @@
 # Requests per second of one authenticated API call: a throwaway embedded cloud (built
 # Release binaries, free ports, temp data folder), one viewer token, N sequential keep-alive
 # GET /api/me through one curl process. Measures what every request pays for authentication.
-# Usage: cloud/bench/api-requests.sh [REQUESTS] [ROUNDS]   (Auth__TokenCacheLifetime=00:00:00 in the environment turns the token cache off)
+# Usage: cloud/benchmarks/api-requests.sh [REQUESTS] [ROUNDS]   (Auth__TokenCacheLifetime=00:00:00 in the environment turns the token cache off)
 set -euo pipefail
 n=${1:-20000}
 rounds=${2:-3}
