@@ -255,6 +255,8 @@ public sealed class CommandTracker(
 
     private async Task ClaimAsync(ModemQueue queue, Tracked command)
     {
+        // Off the caller's thread: the store is never called under _gate.
+        await Task.Yield();
         bool? claimed = null;
         try
         {
