@@ -92,18 +92,22 @@ public sealed class CardOwner : IAsyncDisposable
                 continue;
             }
 
+            // The session is published before the caller is released, so a caller that reads
+            // Session after its request (failed or not) sees the card as that request left it.
+            byte[]? response = null;
+            Exception? failure = null;
             try
             {
-                request.Result.TrySetResult(request.Work(_channel));
+                response = request.Work(_channel);
             }
             catch (Exception e)
             {
-                request.Result.TrySetException(e);
+                failure = e;
             }
-            finally
-            {
-                Interlocked.Exchange(ref _session, _channel.Session);
-            }
+
+            Interlocked.Exchange(ref _session, _channel.Session);
+            if (failure is null) request.Result.TrySetResult(response!);
+            else request.Result.TrySetException(failure);
         }
 
         _stopped.TrySetResult();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
@@ -54,11 +55,16 @@ public static class ModemsApi
         await audit.RecordAsync(context, AuditActions.ModemRegistered, id.ToString(), $"nickname {record.Nickname}");
         bus.Publish(CloudTopics.ModemChanges, id.ToString(), CloudJson.Serialize(new ModemChange(id.ToString(), ModemChange.Registered)));
         var dto = record.ToDto(now, gateway.Value.LinkFreshness);
-        if (generated) dto = GeneratedKey.ShowOnce(dto, key, context.Request.Host.Host, gateway.Value.UdpPort);
+        if (generated) dto = GeneratedKey.ShowOnce(dto, key, context.Request.Host.Host, GatewayPort(context, gateway.Value));
         return TypedResults.Created($"/api/modems/{id}", dto);
     }
 
     public const int MaxNickname = 64;
+
+    // The port modems reach: the bound one where this process runs the gateway (port 0 in the
+    // configuration means "any"), the configured one on an API-only process.
+    private static int GatewayPort(HttpContext context, GatewayOptions options) =>
+        context.RequestServices.GetService<GatewaySocket>()?.Bound is { IsCompletedSuccessfully: true } bound ? bound.Result.Port : options.UdpPort;
 
     private const string KeyRule = "the master key must be 32 hex digits (16 bytes), not one byte repeated (such as all zero)";
 

@@ -15,12 +15,12 @@ public class GeneratedKeyTests
     public async Task Registering_without_a_key_returns_a_generated_key_once_with_its_provisioning_line_and_the_gateway_takes_it()
     {
         await using var cloud = await CloudHarness.StartAsync();
-        var created = await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "7a1", nickname = "generated", masterKey = (string?)null });
+        var created = await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "00000000000007a1", nickname = "generated", masterKey = (string?)null });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         var key = body.GetProperty("masterKey").GetString()!;
         Assert.Matches("^[0-9a-f]{32}$", key);
-        Assert.Equal($"simiot-edge provision --modem-id 00000000000007a1 --master-key {key} --cloud 127.0.0.1:0", body.GetProperty("provisionCommand").GetString());
+        Assert.Equal($"simiot-edge provision --modem-id 00000000000007a1 --master-key {key} --cloud 127.0.0.1:{cloud.Udp.Port}", body.GetProperty("provisionCommand").GetString());
 
         // Never again: not in the modem, the fleet, nor the audit.
         foreach (var path in new[] { "/api/modems/00000000000007a1", "/api/modems", "/api/audit" })
@@ -30,7 +30,7 @@ public class GeneratedKeyTests
             Assert.DoesNotContain("masterKey", text, StringComparison.OrdinalIgnoreCase);
         }
         // A second registration without a key gets another one.
-        var other = await (await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "7a2" })).Content.ReadFromJsonAsync<JsonElement>();
+        var other = await (await cloud.Http.PostAsJsonAsync("/api/modems", new { id = "00000000000007a2" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual(key, other.GetProperty("masterKey").GetString());
 
         // The key is the modem's: a SIM holding it is heard.

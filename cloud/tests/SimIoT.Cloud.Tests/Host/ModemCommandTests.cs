@@ -18,7 +18,7 @@ public class ModemCommandTests
     public async Task Modem_add_registers_the_modem_through_the_api_with_a_token()
     {
         await using var cloud = await CloudHarness.StartAsync();
-        var (exit, stdout, _) = await CliAsync(null, "modem", "add", "--id", "4d2", "--key", Key, "--nickname", "pi-1", "--api", cloud.BaseAddress.ToString(), "--token", cloud.Token);
+        var (exit, stdout, _) = await CliAsync(null, "modem", "add", "--id", "00000000000004d2", "--key", Key, "--nickname", "pi-1", "--api", cloud.BaseAddress.ToString(), "--token", cloud.Token);
 
         Assert.Equal(0, exit);
         Assert.Equal("modem 00000000000004d2 registered as 'pi-1'", stdout);
@@ -36,16 +36,16 @@ public class ModemCommandTests
         Assert.Equal(1, reserved.Exit);
         Assert.Contains("refused (400 Bad Request): Invalid request: ids starting with fe or ff are reserved", reserved.Stderr);
 
-        var notAdmin = await CliAsync(null, "modem", "add", "--id", "4d3", "--key", Key, "--api", api, "--token", viewer);
+        var notAdmin = await CliAsync(null, "modem", "add", "--id", "00000000000004d3", "--key", Key, "--api", api, "--token", viewer);
         Assert.Equal(1, notAdmin.Exit);
         Assert.Contains("refused (403 Forbidden)", notAdmin.Stderr);
 
-        var noToken = await CliAsync("", "modem", "add", "--id", "4d3", "--key", Key, "--api", api);
+        var noToken = await CliAsync("", "modem", "add", "--id", "00000000000004d3", "--key", Key, "--api", api);
         Assert.Equal(2, noToken.Exit);
         Assert.Contains("no API token", noToken.Stderr);
 
         Assert.Equal(HttpStatusCode.NotFound, (await cloud.Http.GetAsync("/api/modems/00000000000004d3")).StatusCode);
-        var registered = await CliAsync(cloud.Token, "modem", "add", "--id", "4d3", "--key", Key, "--api", api);
+        var registered = await CliAsync(cloud.Token, "modem", "add", "--id", "00000000000004d3", "--key", Key, "--api", api);
         Assert.Equal((0, "modem 00000000000004d3 registered as '00000000000004d3'"), (registered.Exit, registered.Stdout));
     }
 

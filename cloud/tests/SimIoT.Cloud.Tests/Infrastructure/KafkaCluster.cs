@@ -32,7 +32,10 @@ public sealed class KafkaCluster : IDisposable
             .Build();
         // The mock cluster lives as long as this client. It has no admin API to create topics, so a
         // first record creates each topic the cloud subscribes to (the cloud ignores it: not its JSON).
-        foreach (var topic in new[] { "temp", "imu", "gyro", "carrier-switch-ack", "downstream-request", "command-state", "modem-changes" })
+        // Every topic, from the catalog: a topic that appears mid-run (BME280 pressure and humidity) makes every
+        // subscribed group rebalance, and the consumers that start at the end skip what came meanwhile.
+        foreach (var topic in SimIoT.Cloud.Bus.CloudTopics.Telemetry(SimIoT.Protocol.Telemetry.DeviceCatalog.Default).Where(t => !t.StartsWith('^'))
+                     .Concat(["carrier-switch-ack", "downstream-request", "command-state", "modem-changes", "audit"]))
             _anchor.Produce(topic, new Message<string, string> { Key = "warm-up", Value = "{}" });
         BootstrapServers = found.Task.Wait(TimeSpan.FromSeconds(10)) ? found.Task.Result
             : throw new InvalidOperationException("librdkafka did not log the mock cluster's address");

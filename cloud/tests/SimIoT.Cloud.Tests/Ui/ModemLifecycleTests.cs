@@ -26,7 +26,7 @@ public class ModemLifecycleTests
             var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
             await page.GotoAsync(cloud.BaseAddress.ToString());
             await page.GetByTestId("register-open").ClickAsync();
-            await page.GetByLabel("Modem id (hex)").FillAsync("abc123");
+            await page.GetByLabel("Modem id (hex)").FillAsync("0000000000abc123");
             await page.GetByLabel("Nickname", new() { Exact = true }).FillAsync("fresh-sim");
             await page.GetByTestId("register-submit").ClickAsync();
 
@@ -41,9 +41,9 @@ public class ModemLifecycleTests
             using (var sim = new SimulatedModem(new ModemId(0xabc123), Convert.FromHexString(key), cloud.Udp))
             {
                 sim.SendReading(DeviceCatalog.Temperature, DateTime.UtcNow, 2000);
-                await Eventually.ValueAsync(() => cloud.GetJsonAsync("/api/modems/abc123/telemetry/temp"), p => p.GetArrayLength() == 1, "the reading stored");
+                await Eventually.ValueAsync(() => cloud.GetJsonAsync("/api/modems/0000000000abc123/telemetry/temp"), p => p.GetArrayLength() == 1, "the reading stored");
             }
-            Assert.DoesNotContain(key, await cloud.Http.GetStringAsync("/api/modems/abc123"), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(key, await cloud.Http.GetStringAsync("/api/modems/0000000000abc123"), StringComparison.OrdinalIgnoreCase);
 
             // Shown once: a reload does not bring it back.
             await page.ReloadAsync();
@@ -55,11 +55,11 @@ public class ModemLifecycleTests
             await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("Delete 0000000000abc123?");
             await page.GetByTestId("delete-cancel").ClickAsync();
             await Assertions.Expect(page.GetByTestId("delete-confirm")).ToBeHiddenAsync();
-            Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync("/api/modems/abc123")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await cloud.Http.GetAsync("/api/modems/0000000000abc123")).StatusCode);
             await page.GetByTestId("delete-button").ClickAsync();
             await page.GetByTestId("delete-confirm").ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/$"));
-            Assert.Equal(HttpStatusCode.NotFound, (await cloud.Http.GetAsync("/api/modems/abc123")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await cloud.Http.GetAsync("/api/modems/0000000000abc123")).StatusCode);
         }
         finally
         {
