@@ -212,11 +212,14 @@ public sealed class CommandTracker(
                 }
                 else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
                 {
-                    if (inFlight.Attempts < inFlight.MaxAttempts && session.IsFresh(now, _freshness))
+                    // Only the first send waits for a fresh binding. A retransmission goes where the modem
+                    // last spoke even when that has gone stale since: the attempts are few and bounded,
+                    // and a command on the wire ends after them instead of staying sent for good.
+                    if (inFlight.Attempts < inFlight.MaxAttempts)
                     {
                         Transmit(session, inFlight, now);
                     }
-                    else if (inFlight.Attempts >= inFlight.MaxAttempts)
+                    else
                     {
                         queue.InFlight = null;
                         Finish(queue, inFlight, CommandState.TimedOut, now, detail: $"no result after {inFlight.Attempts} attempts");
