@@ -13,7 +13,7 @@ namespace SimIoT.Cloud.Postgres;
 public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, ICommandStore, IStoreProbe, IDisposable
 {
     private const string ModemColumns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, uplink_highest, uplink_bitmap, deleted_at, organization, tags, downlink_endpoint";
-    private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
+    private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail, ttl_seconds, max_attempts";
     private readonly NpgsqlDataSource _source;
 
     private readonly ModemKeyProtector? _keys;
@@ -50,6 +50,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
             Execute(connection, tx, $"INSERT INTO schema_version (version) VALUES ({i + 1})");
         }
         MigrateFleet(connection, tx);
+        MigrateCommandControl(connection, tx);
         tx.Commit();
         return PostgresSchema.Migrations.Count;
     }
@@ -246,7 +247,8 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         {
             list.Add(new CommandRecord((uint)r.GetInt32(0), ModemId.Parse(r.GetString(1)), r.GetString(2),
                 CommandStates.TryParse(r.GetString(3), out var state) ? state : CommandState.Queued,
-                r.GetInt32(4), Utc(r, 5), Utc(r, 6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)));
+                r.GetInt32(4), Utc(r, 5), Utc(r, 6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
+                r.IsDBNull(9) ? null : TimeSpan.FromSeconds(r.GetInt32(9)), r.IsDBNull(10) ? null : r.GetInt32(10)));
         }
         return list;
     }
@@ -277,7 +279,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         await using var command = Command("""
             UPDATE commands SET state = @state, attempts = GREATEST(attempts, @attempts), updated_at = @at,
                 result_carrier = COALESCE(@result, result_carrier), detail = COALESCE(@detail, detail)
-            WHERE command_id = @id AND state IN ('queued', 'sent')
+            WHERE command_id = @id AND state IN ('queued', 'sent') AND NOT (state = 'sent' AND @state = 'queued')
             """,
             ("id", (int)change.CommandId), ("state", change.State), ("attempts", change.Attempts), ("at", DateTime.SpecifyKind(change.At, DateTimeKind.Utc)),
             ("result", change.ResultCarrier), ("detail", change.Detail));

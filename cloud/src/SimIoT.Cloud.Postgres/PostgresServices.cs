@@ -17,6 +17,7 @@ public static class PostgresServices
         services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ICommandHistoryStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddSingleton<ICommandControlStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresCloudStore>());

@@ -35,7 +35,7 @@ export function modemView(root, id, caller) {
       <button type="submit" data-testid="range-apply">Show</button>
       <button type="button" id="csv" data-testid="csv-export">Export CSV</button></form></section>
     <section class="charts" id="charts"></section>
-    <section class="panel"><h3>Command history</h3><table data-testid="history"><thead><tr><th>#</th><th>Carrier</th><th>State</th><th>Attempts</th><th>Result</th><th>Updated</th></tr></thead><tbody id="history"></tbody></table></section>`;
+    <section class="panel"><h3>Command history</h3><table data-testid="history"><thead><tr><th>#</th><th>Carrier</th><th>State</th><th>Attempts</th><th>Result</th><th>Updated</th><th></th></tr></thead><tbody id="history"></tbody></table></section>`;
   let charts = new Map();
   let live = true;
   let watched = null;
@@ -128,9 +128,24 @@ export function modemView(root, id, caller) {
   async function refreshHistory() {
     const commands = await getJson(`/api/modems/${id}/commands`);
     root.querySelector("#history").innerHTML = commands.map((c) => `<tr data-testid="command-${c.id}"><td>${c.id}</td><td>${escape(c.carrier)}</td>
-      <td><span class="badge ${c.state}" data-testid="command-state">${c.state}</span></td><td>${c.attempts}</td><td>${escape(c.resultCarrier ?? c.detail ?? "")}</td><td>${ago(c.updatedAt)}</td></tr>`).join("")
-      || `<tr><td colspan="6" class="muted">No command yet.</td></tr>`;
+      <td><span class="badge ${c.state}" data-testid="command-state">${c.state}</span></td><td>${c.attempts}</td><td>${escape(c.resultCarrier ?? c.detail ?? "")}</td><td>${ago(c.updatedAt)}</td>
+      <td>${writer && c.state === "queued" ? `<button type="button" class="cancel" data-id="${c.id}" data-testid="cancel-${c.id}">Cancel</button>` : ""}</td></tr>`).join("")
+      || `<tr><td colspan="7" class="muted">No command yet.</td></tr>`;
   }
+  root.querySelector("#history").onclick = async (e) => {
+    const button = e.target.closest("button.cancel");
+    if (!button) return;
+    try {
+      const command = await postJson(`/api/commands/${button.dataset.id}/cancel`, {});
+      if (Number(button.dataset.id) === watched) showState({ ...command, commandId: command.id });
+    } catch (err) {
+      const status = root.querySelector("#status");
+      status.className = "failure";
+      status.textContent = err.message;
+    }
+    refreshHistory();
+  };
+
   function showState(command) {
     const status = root.querySelector("#status");
     const failed = FAILED.has(command.state);

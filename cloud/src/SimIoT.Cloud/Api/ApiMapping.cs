@@ -13,7 +13,11 @@ internal static class ApiMapping
         m.Protocol == ModemProtocol.V1, m.Protocol == ModemProtocol.V2, m.Endpoint, m.RegisteredAt, m.Tags ?? [], m.DownlinkEndpoint);
 
     public static CommandDto ToDto(this CommandRecord c) => new(
-        c.Id, c.ModemId.ToString(), c.Carrier, CommandStates.ToText(c.State), c.Attempts, c.CreatedAt, c.UpdatedAt, c.ResultCarrier, c.Detail);
+        c.Id, c.ModemId.ToString(), c.Carrier, CommandStates.ToText(c.State), c.Attempts, c.CreatedAt, c.UpdatedAt, c.ResultCarrier, c.Detail)
+    {
+        Ttl = c.TimeToLive is { } ttl ? (int)ttl.TotalSeconds : null,
+        MaxAttempts = c.MaxAttempts,
+    };
 
     /// <summary>Exactly 16 hex digits (either case), nothing around them: the only spelling the API takes.</summary>
     public static bool IsCanonicalModemId(string? text) => text is { Length: 16 } && text.All(char.IsAsciiHexDigit);

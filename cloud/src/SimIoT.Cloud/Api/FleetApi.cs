@@ -99,11 +99,10 @@ public static class FleetApi
         if (tagsGiven is not null)
             await audit.RecordAsync(context, AuditActions.ModemTagged, id, tagsGiven.Length == 0 ? "no tags" : "tags " + string.Join(' ', tagsGiven));
         if (request.DownlinkEndpointGiven)
-        {
             await audit.RecordAsync(context, AuditActions.DownlinkEndpointSet, id, downlink ?? "cleared");
-            // Gateways keep the modem in memory: make them reload it with its new downlink address.
-            bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Updated)));
-        }
+        // Gateways keep the modem in memory (they reload it for its downlink address); the event
+        // stream tells open pages, which re-read the modem's row (nickname, tags).
+        bus.Publish(CloudTopics.ModemChanges, modemId.ToString(), CloudJson.Serialize(new ModemChange(modemId.ToString(), ModemChange.Updated)));
         return TypedResults.Ok(updated.ToDto(time.GetUtcNow().UtcDateTime, gateway.Value.LinkFreshness));
     }
 }

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string ModemTagged = "modem.tagged";
     public const string DownlinkEndpointSet = "modem.downlink-endpoint-set";
     public const string CarrierSwitchRequested = "carrier-switch.requested";
+    public const string CommandCancelled = "command.cancelled";
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";
     public const string TokenCreated = "token.created";

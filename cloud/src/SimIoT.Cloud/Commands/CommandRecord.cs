@@ -12,4 +12,6 @@ public sealed record CommandRecord(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     string? ResultCarrier = null,
-    string? Detail = null);
+    string? Detail = null,
+    TimeSpan? TimeToLive = null,
+    int? MaxAttempts = null);

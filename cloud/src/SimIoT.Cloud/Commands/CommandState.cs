@@ -13,4 +13,8 @@ public enum CommandState
     TimedOut,
     /// <summary>Its time to live passed while it was still queued, or its modem is gone.</summary>
     Expired,
+    /// <summary>An operator cancelled it while it was still queued: it was never sent.</summary>
+    Cancelled,
+    /// <summary>Its modem was deleted while the command was open.</summary>
+    ModemDeleted,
 }

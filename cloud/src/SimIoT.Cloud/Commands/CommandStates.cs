@@ -11,6 +11,8 @@ public static class CommandStates
         CommandState.Nacked => "nacked",
         CommandState.TimedOut => "timed-out",
         CommandState.Expired => "expired",
+        CommandState.Cancelled => "cancelled",
+        CommandState.ModemDeleted => "modem-deleted",
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 

@@ -16,12 +16,15 @@ namespace SimIoT.Cloud.Commands;
 /// Carrier switch commands in the gateway: one in flight per modem, the rest queued in order;
 /// sent when the modem's binding is fresh, retransmitted after the ack timeout, timed out after
 /// the last attempt, expired when queued too long. A result applies once: a duplicate or late
-/// result never changes a command twice. Every transition goes to command-state.
+/// result never changes a command twice. Every transition goes to command-state. Before its
+/// first transmission a command is claimed in the store (a conditional update), so a command
+/// the API cancelled meanwhile is never sent.
 /// </summary>
 public sealed class CommandTracker(
     ModemRegistry registry,
     DownlinkSender downlink,
     IEventBus bus,
+    ICommandControlStore control,
     CloudMetrics metrics,
     TimeProvider time,
     IOptions<CommandOptions> commandOptions,
@@ -37,7 +40,9 @@ public sealed class CommandTracker(
     public void Enqueue(CommandRecord record)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var tracked = new Tracked(record, now + _options.QueuedTimeToLive);
+        // A command's own time to live counts from its creation; the default from when the gateway has it.
+        var expiresAt = record.TimeToLive is { } ttl ? record.CreatedAt + ttl : now + _options.QueuedTimeToLive;
+        var tracked = new Tracked(record, expiresAt, record.MaxAttempts ?? _options.MaxAttempts);
         if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier))
         {
             Publish(tracked, CommandState.Expired, now, detail: $"unknown carrier; valid: {CarrierNames.Valid}");
@@ -68,7 +73,7 @@ public sealed class CommandTracker(
     public void Adopt(CommandRecord record)
     {
         if (!registry.TryGet(record.ModemId, out var session)) return;
-        var tracked = new Tracked(record, record.CreatedAt + _options.QueuedTimeToLive) { Attempts = record.Attempts };
+        var tracked = new Tracked(record, record.CreatedAt + (record.TimeToLive ?? _options.QueuedTimeToLive), record.MaxAttempts ?? _options.MaxAttempts) { Attempts = record.Attempts };
         if (!CarrierNames.TryParse(record.Carrier, out tracked.Carrier)) return;
         lock (_gate)
         {
@@ -137,10 +142,12 @@ public sealed class CommandTracker(
             session.Dirty = true;
             _queues.TryGetValue(session.Id.Value, out var queue);
             Tracked? target = null;
-            if (commandId is null) target = queue?.InFlight;
+            // A command still being claimed is not on the wire yet: no result can answer it.
+            var sent = queue?.InFlight is { Claimed: true } onTheWire ? onTheWire : null;
+            if (commandId is null) target = sent;
             else if (commandId != CommandMessage.UnsolicitedReport)
             {
-                if (queue?.InFlight?.Record.Id == commandId) target = queue.InFlight;
+                if (sent?.Record.Id == commandId) target = sent;
                 else if (queue is not null && queue.Recent.TryGetValue(commandId.Value, out var finished))
                 {
                     if (finished.ResultSeen)
@@ -202,18 +209,26 @@ public sealed class CommandTracker(
                 if (queue.InFlight is null && queue.Waiting.Count == 0) continue;
                 if (!registry.TryGet(new ModemId(id), out var session) || session.Disposed)
                 {
-                    if (queue.InFlight is { } lost) Finish(queue, lost, CommandState.Expired, now, detail: "modem deleted");
+                    if (queue.InFlight is { } lost) Finish(queue, lost, CommandState.ModemDeleted, now, detail: "modem deleted");
                     queue.InFlight = null;
-                    while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.Expired, now, detail: "modem deleted");
+                    while (queue.Waiting.TryDequeue(out var waiting)) Finish(queue, waiting, CommandState.ModemDeleted, now, detail: "modem deleted");
                     continue;
                 }
-                if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                if (queue.InFlight is { Claimed: false } unclaimed)
                 {
-                    if (inFlight.Attempts < _options.MaxAttempts && session.IsFresh(now, _freshness))
+                    // Its claim failed on a store error: try again while the binding is fresh.
+                    if (!unclaimed.Claiming && session.IsFresh(now, _freshness)) Claim(queue, unclaimed);
+                }
+                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                {
+                    // Only the first send waits for a fresh binding. A retransmission goes where the modem
+                    // last spoke even when that has gone stale since: the attempts are few and bounded,
+                    // and a command on the wire ends after them instead of staying sent for good.
+                    if (inFlight.Attempts < inFlight.MaxAttempts)
                     {
                         Transmit(session, inFlight, now);
                     }
-                    else if (inFlight.Attempts >= _options.MaxAttempts)
+                    else
                     {
                         queue.InFlight = null;
                         Finish(queue, inFlight, CommandState.TimedOut, now, detail: $"no result after {inFlight.Attempts} attempts");
@@ -238,9 +253,48 @@ public sealed class CommandTracker(
             if (!session.IsFresh(now, _freshness)) break;
             queue.Waiting.Dequeue();
             queue.InFlight = head;
-            Transmit(session, head, now);
+            Claim(queue, head);
         }
         session.HasCommandWork = queue.InFlight is not null || queue.Waiting.Count > 0;
+    }
+
+    // Under _gate. The command stays in flight (nothing else is sent to the modem) while the store answers.
+    private void Claim(ModemQueue queue, Tracked command)
+    {
+        command.Claiming = true;
+        _ = ClaimAsync(queue, command);
+    }
+
+    private async Task ClaimAsync(ModemQueue queue, Tracked command)
+    {
+        // Off the caller's thread: the store is never called under _gate.
+        await Task.Yield();
+        bool? claimed = null;
+        try
+        {
+            claimed = await control.ClaimCommandAsync(command.Record.Id, command.Attempts + 1, time.GetUtcNow().UtcDateTime, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not claim command {Command} in the store; it waits", command.Record.Id);
+        }
+        lock (_gate)
+        {
+            command.Claiming = false;
+            if (claimed is null || queue.InFlight != command || !registry.TryGet(command.Record.ModemId, out var session) || session.Disposed) return;
+            var now = time.GetUtcNow().UtcDateTime;
+            if (claimed.Value)
+            {
+                command.Claimed = true;
+                Transmit(session, command, now);
+                return;
+            }
+            // Cancelled (or otherwise finished) in the store before it was sent: the store has its final state.
+            logger.LogInformation("Command {Command} of modem {Modem} was final in the store before it was sent; not sent", command.Record.Id, session.IdText);
+            queue.InFlight = null;
+            Remember(queue, command);
+            Dispatch(session, queue, now);
+        }
     }
 
     private void Transmit(ModemSession session, Tracked command, DateTime now)
@@ -257,7 +311,6 @@ public sealed class CommandTracker(
         Publish(command, state, now, resultCarrier, detail);
     }
 
-    // A result for a finished command is late or a duplicate, never applied again.
     private static void Remember(ModemQueue queue, Tracked command)
     {
         queue.Recent[command.Record.Id] = command;
@@ -292,15 +345,18 @@ public sealed class CommandTracker(
         public Queue<uint> RecentOrder { get; } = new();
     }
 
-    private sealed class Tracked(CommandRecord record, DateTime expiresAt)
+    private sealed class Tracked(CommandRecord record, DateTime expiresAt, int maxAttempts)
     {
         public CommandRecord Record { get; } = record;
         public DateTime ExpiresAt { get; } = expiresAt;
+        public int MaxAttempts { get; } = maxAttempts;
         public DateTime TakenAt { get; } = DateTime.UtcNow;
         public Carrier Carrier;
         public int Attempts;
         public DateTime SentAt;
         public CommandState State;
         public bool ResultSeen;
+        public bool Claiming;
+        public bool Claimed;
     }
 }

@@ -75,6 +75,7 @@ public static class CloudServices
         services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<ICommandHistoryStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
+        services.AddSingleton<ICommandControlStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteCloudStore>());
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<SqliteCloudStore>());
@@ -149,6 +150,7 @@ public static class CloudServices
         api.MapModemsApi();
         api.MapTelemetryApi();
         api.MapCommandsApi();
+        api.MapCommandControlApi();
         api.MapEventsApi();
         api.MapUiConfig();
         api.MapAuditApi();

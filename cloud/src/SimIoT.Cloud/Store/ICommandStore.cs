@@ -16,6 +16,6 @@ public interface ICommandStore
     /// <summary>Commands still queued or sent, oldest first, for a gateway that restarts.</summary>
     Task<IReadOnlyList<CommandRecord>> ListOpenCommandsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Applies a state change unless the command is already final (a late event never undoes a result).</summary>
+    /// <summary>Applies a state change unless the command is already final (a late event never undoes a result), and never takes a sent command back to queued.</summary>
     Task ApplyAsync(CommandStateChange change, CancellationToken cancellationToken);
 }

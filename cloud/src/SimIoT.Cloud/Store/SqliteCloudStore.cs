@@ -92,6 +92,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         }
         MigrateIdentity();
         MigrateFleet();
+        MigrateCommandControl();
         MigrateRetention();
         MigrateBulkCommands();
         if (_keys is not null) RewrapKeys(_keys);
@@ -291,12 +292,13 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         return new CommandRecord(id, modemId, carrier, CommandState.Queued, 0, now, now);
     }, cancellationToken);
 
-    private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail";
+    private const string CommandColumns = "command_id, modem_id, carrier, state, attempts, created_at, updated_at, result_carrier, detail, ttl_seconds, max_attempts";
 
     private static CommandRecord ReadCommand(SqliteDataReader r) => new(
         (uint)r.GetInt64(0), ModemId.Parse(r.GetString(1)), r.GetString(2),
         CommandStates.TryParse(r.GetString(3), out var state) ? state : CommandState.Queued,
-        r.GetInt32(4), Utc(r, 5), Utc(r, 6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8));
+        r.GetInt32(4), Utc(r, 5), Utc(r, 6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : TimeSpan.FromSeconds(r.GetInt32(9)), r.IsDBNull(10) ? null : r.GetInt32(10));
 
     private static List<CommandRecord> ReadCommands(SqliteCommand command)
     {
@@ -330,7 +332,7 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         using var command = Command(c, """
             UPDATE commands SET state = $state, attempts = MAX(attempts, $attempts), updated_at = $at,
                 result_carrier = COALESCE($result, result_carrier), detail = COALESCE($detail, detail)
-            WHERE command_id = $id AND state IN ('queued', 'sent')
+            WHERE command_id = $id AND state IN ('queued', 'sent') AND NOT (state = 'sent' AND $state = 'queued')
             """,
             ("$id", (long)change.CommandId), ("$state", change.State), ("$attempts", change.Attempts), ("$at", change.At),
             ("$result", change.ResultCarrier), ("$detail", change.Detail));

@@ -175,4 +175,37 @@ public class ModemLifecycleTests
             playwright.Dispose();
         }
     }
+
+    /// <summary>The history's cancel button (POST /api/commands/{id}/cancel) shows only on queued commands.</summary>
+    [Fact]
+    public async Task A_queued_command_is_cancelled_from_the_history_and_a_sent_one_offers_no_cancel()
+    {
+        await using var cloud = await CloudHarness.StartAsync();
+        var modem = await cloud.AddModemAsync(0xca1, "silent");
+        modem.AnswerCommands = false;
+        await using var sender = FleetEventsTests.Readings.Start(modem);
+        await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/modems/{modem.Id}"), m => m.GetProperty("link").GetString() == "fresh", "the link is fresh");
+        var first = await (await cloud.Http.PostAsJsonAsync($"/api/modems/{modem.Id}/carrier-switch", new { carrier = "Verizon" })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var second = await (await cloud.Http.PostAsJsonAsync($"/api/modems/{modem.Id}/carrier-switch", new { carrier = "T-Mobile" })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        uint sentId = first.GetProperty("id").GetUInt32(), queuedId = second.GetProperty("id").GetUInt32();
+        await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/commands/{sentId}"), c => c.GetProperty("state").GetString() == "sent", "the first command sent");
+        var (playwright, browser) = await WebUiTests.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
+            await page.GotoAsync($"{cloud.BaseAddress}#/modem/{modem.Id}");
+            await Assertions.Expect(page.GetByTestId($"command-{queuedId}").GetByTestId("command-state")).ToHaveTextAsync("queued");
+            await Assertions.Expect(page.GetByTestId($"command-{sentId}").GetByTestId("command-state")).ToHaveTextAsync("sent");
+            await Assertions.Expect(page.GetByTestId($"cancel-{sentId}")).ToHaveCountAsync(0);
+            await page.GetByTestId($"cancel-{queuedId}").ClickAsync();
+            await Assertions.Expect(page.GetByTestId($"command-{queuedId}").GetByTestId("command-state")).ToHaveTextAsync("cancelled");
+            await Assertions.Expect(page.GetByTestId($"cancel-{queuedId}")).ToHaveCountAsync(0);
+            Assert.Equal("cancelled", (await cloud.GetJsonAsync($"/api/commands/{queuedId}")).GetProperty("state").GetString());
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }
