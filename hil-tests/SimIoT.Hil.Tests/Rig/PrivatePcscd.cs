@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using SimIoT.Edge.Tests.Card;
 
 namespace SimIoT.Hil.Tests.Rig;
 
@@ -37,7 +36,7 @@ public sealed class PrivatePcscd : IDisposable
     {
         if (!File.Exists(VpcdDriver)) throw new InvalidOperationException($"{VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
         var configDir = Directory.CreateTempSubdirectory("simiot-hil-pcscd-").FullName;
-        int port = FreePortPair();
+        int port = VpcdPorts.FreePair();
         await File.WriteAllTextAsync(Path.Combine(configDir, "vpcd"),
             $"FRIENDLYNAME \"SimIoT HIL PCD\"\nDEVICENAME /dev/null:0x{port:X4}\nLIBPATH {VpcdDriver}\nCHANNELID 0x{port:X4}\n");
         // unshare execs sh which execs pcscd: the process held is pcscd itself; --auto-exit is the
@@ -85,28 +84,5 @@ public sealed class PrivatePcscd : IDisposable
         return new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines)
             .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Any(f => f.Length > 3 && (f[1] + " ").EndsWith(local, StringComparison.Ordinal) && f[3] == "0A");
-    }
-
-    /// <summary>vpcd listens on the configured port and the next one (two slots).</summary>
-    private static int FreePortPair()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Any, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            if (port >= 65535) continue;
-            try
-            {
-                using var next = new TcpListener(IPAddress.Any, port + 1);
-                next.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // The neighbour is taken; try another.
-            }
-        }
-        throw new InvalidOperationException("no two adjacent free TCP ports for vpcd");
     }
 }
