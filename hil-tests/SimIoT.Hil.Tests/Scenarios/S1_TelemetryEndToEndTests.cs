@@ -85,7 +85,7 @@ public class S1_TelemetryEndToEndTests
         Assert.True(rig.Cloud.Metrics.DatagramCount(DatagramOutcome.Accepted) > 0);
         Assert.Equal(0, rig.Cloud.Metrics.DatagramCount(DatagramOutcome.BadTag));
 
-        figures.Add("mode", RigMode.Describe + (edgeArch is null ? "" : $"; agent: linux-{edgeArch} under qemu, own process, card through a private pcscd + vpcd"));
+        figures.Add("mode", RigMode.Describe + (edgeArch is null ? "" : $"; agent: linux-{edgeArch} under qemu, own process, card through a private pcscd and vpcd"));
         figures.Add("readings stored", total);
         figures.Add("readings per second", total / seconds);
         figures.Add("sample-to-SSE latency p50", Figures.Percentile(latencies, 50), "ms");
