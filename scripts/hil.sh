@@ -5,7 +5,7 @@ source "$SIMIOT_ROOT/scripts/lib.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: ./simiot hil [--filter EXPR] [--no-build] [--results DIR]
+Usage: ./simiot hil [--filter EXPR] [--edge-arch arm64] [--no-build] [--results DIR]
 
 Runs the hardware-in-the-loop scenarios (hil-tests/SimIoT.Hil.Tests): each
 scenario brings up its own real cloud (embedded profile), the edge agent, and
@@ -27,6 +27,13 @@ Scenarios that need hardware and find none are reported as skipped, with the rea
 Options:
   --filter EXPR   also restrict with this 'dotnet test --filter' expression
                   (e.g. 'FullyQualifiedName~S2_' for one scenario)
+  --edge-arch arm64
+                  run the scenarios that support it (S1 telemetry, S2 UI carrier
+                  switch) with the linux-arm64 agent: published once into
+                  artifacts/publish/simiot-edge/, run as its own process under
+                  qemu-aarch64-static, reaching the card through a real pcscd and
+                  its vpcd driver with the arm64 libpcsclite (needs root and the
+                  arm64 packages in scripts/apt-packages.txt)
   --no-build      do not build first
   --results DIR   write the report there instead of hil-tests/results/<timestamp>
   -h, --help      show this help
@@ -34,12 +41,14 @@ Exits non-zero when a scenario fails.
 USAGE
 }
 
-filter="" build=1 results=""
+filter="" build=1 results="" arch=""
 while (($#)); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --filter) filter="${2:?--filter needs an expression}"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --edge-arch) arch="${2:?--edge-arch needs an architecture}"; shift 2
+      [[ "$arch" == arm64 ]] || die "--edge-arch: only arm64 (the host's own build is the default)" ;;
     --results) results="${2:?--results needs a folder}"; shift 2 ;;
     *) echo "simiot hil: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -57,7 +66,13 @@ if ((build)); then
   dotnet build "$project" -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary" || die "build failed"
 fi
 
+if [[ "$arch" == arm64 ]]; then
+  command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static is not installed (apt-get install qemu-user-static)"
+  publish_edge_arm64
+fi
+
 expr="FullyQualifiedName~SimIoT.Hil"
+[[ "$arch" == arm64 ]] && expr="$expr&FullyQualifiedName~arm64_agent"
 [[ -n "$filter" ]] && expr="($expr)&($filter)"
 log "running the rig scenarios (report in ${results#"$SIMIOT_ROOT"/})"
 export SIMIOT_HIL_RESULTS="$results"
@@ -72,6 +87,7 @@ elapsed=$(($(date +%s) - started))
 mode="simulated"
 [[ -n "${SIMIOT_HIL_READER:-}" ]] && mode="hardware card ('${SIMIOT_HIL_READER}')"
 [[ -n "${SIMIOT_HIL_I2C_BUS:-}" ]] && mode="${mode/simulated/applet card}, real sensors on i2c-${SIMIOT_HIL_I2C_BUS}"
+[[ "$arch" == arm64 ]] && mode="$mode, linux-arm64 agent under qemu"
 
 trx="$results/hil.trx"
 {

@@ -20,6 +20,8 @@ ensure_apt_packages() {
     return 1
   fi
   log "installing Debian packages: ${missing[*]}"
+  # The arm64 libraries the HIL rig's arm64 agent runs on under qemu come from Debian's arm64 archive.
+  if [[ " ${missing[*]}" == *":arm64"* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then dpkg --add-architecture arm64; fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
@@ -41,4 +43,23 @@ run_dotnet_tool() {
     rm -f "$buildlog"
   fi
   exec dotnet "$path" "$@"
+}
+
+# The linux-arm64 simiot-edge that the HIL rig runs under qemu-aarch64-static (./simiot hil --edge-arch arm64,
+# ./simiot test): published once into artifacts/publish/simiot-edge/linux-arm64, again only when the agent's sources
+# changed; exports SIMIOT_HIL_EDGE_ARM64, which the arm64 scenarios read (and edge/run-tests reuses).
+publish_edge_arm64() {
+  local out="$SIMIOT_ROOT/artifacts/publish/simiot-edge/linux-arm64" logf
+  local exe="$out/simiot-edge"
+  if [[ ! -x "$exe" ]] || [[ -n "$(find "$SIMIOT_ROOT/edge/src" "$SIMIOT_ROOT/protocol/src" "$SIMIOT_ROOT/Directory.Packages.props" "$SIMIOT_ROOT/Directory.Build.props" \
+       -newer "$exe" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name 'appsettings.json' \) -print -quit 2>/dev/null)" ]]; then
+    log "publishing simiot-edge for linux-arm64 (the HIL rig's arm64 agent)"
+    logf="$(mktemp)"
+    rm -rf "$out"
+    (cd "$SIMIOT_ROOT" && dotnet publish edge/src/SimIoT.Edge/SimIoT.Edge.csproj -c Release -r linux-arm64 --self-contained -o "$out" \
+      -p:DebugType=none -p:DebugSymbols=false --nologo -v quiet >"$logf" 2>&1) || { cat "$logf" >&2; rm -f "$logf"; die "publish of simiot-edge for linux-arm64 failed"; }
+    rm -f "$logf"
+    touch "$exe"
+  fi
+  export SIMIOT_HIL_EDGE_ARM64="$exe"
 }

@@ -10,9 +10,11 @@ case "${1:-}" in
 Usage: ./simiot proto decode HEX [--key MASTERKEY]
        ./simiot proto encode JSON [--key MASTERKEY]
 
-Decodes a datagram (v1 seed packet or v2 secure frame) from hex and prints one
-JSON object, or encodes such a JSON object and prints lowercase hex. A v2
-frame's payload is shown or built only with the modem's master key.
+Decodes a datagram (v1 seed packet, v2 secure frame or v3 compact frame) from
+hex and prints one JSON object, or encodes such a JSON object and prints
+lowercase hex. A v2 or v3 frame's payload is shown or built only with the
+modem's master key; a v3 frame's compact readings are shown as the v1 packets
+they stand for ("version": 3 in the JSON encodes one).
 Invalid input: exit status 2 and one line on stderr.
 
 Examples:

@@ -54,6 +54,7 @@ if [[ -z "$only" || "$only" == dotnet ]]; then
   log "restoring and building the .NET solution"
   dotnet restore SimIoT.slnx --nologo -v quiet
   dotnet_build --no-restore
+  publish_edge_arm64 # the HIL rig's arm64 scenarios run it under qemu (once; reused until the agent changes)
   log "running .NET tests"
   out="$results/dotnet.log"
   args=(test SimIoT.slnx -c Release --no-build --nologo --logger "trx" --results-directory "$results")

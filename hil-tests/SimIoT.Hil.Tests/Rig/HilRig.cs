@@ -48,6 +48,12 @@ public sealed record RigOptions
     /// port it is given (the card is personalised with it) and gives back an admin's API client.
     /// </summary>
     public Func<int, Task<HttpClient>>? ExternalCloud { get; init; }
+    /// <summary>
+    /// <c>arm64</c>: run the published linux-arm64 agent (<see cref="RigMode.Arm64Agent"/>) as its own process under
+    /// qemu-aarch64-static, reaching the card through a real pcscd and its vpcd driver (<see cref="EdgeProcess"/>);
+    /// null: the agent is hosted in the test process.
+    /// </summary>
+    public string? EdgeArch { get; init; }
 }
 
 /// <summary>
@@ -58,7 +64,7 @@ public sealed record RigOptions
 /// Every reading the agent hands to its card is tapped, so scenarios compare what the sensors
 /// produced with what the cloud stored.
 /// </summary>
-public sealed class HilRig : IAsyncDisposable
+public sealed partial class HilRig : IAsyncDisposable
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
@@ -77,9 +83,9 @@ public sealed class HilRig : IAsyncDisposable
     public int CloudUdpPort { get; private set; }
     public ModemId Modem { get; private set; }
     public byte[] MasterKey { get; private set; } = [];
-    public int VpcdPort { get; } = FreeTcpPort();
+    public int VpcdPort { get; private set; } = FreeTcpPort();
     public string CardState => Path.Combine(Dir, "card.bin");
-    public IHost Agent => _agent ?? throw new InvalidOperationException("the agent is not running");
+    public IHost Agent => _agent ?? throw new InvalidOperationException(_edge is null ? "the agent is not running" : "the agent runs in its own process: no in-process hooks");
     public bool CardRunning => _card is { HasExited: false };
     public CarrierNat? Nat { get; private set; }
 
@@ -98,6 +104,7 @@ public sealed class HilRig : IAsyncDisposable
             if (options.Nat) rig.Nat = new CarrierNat(new IPEndPoint(IPAddress.Loopback, rig.CloudUdpPort));
             if (options.Edge)
             {
+                if (options.EdgeArch is not null) await rig.StartPcscdAsync();
                 await rig.RegisterModemAsync();
                 if (!RigMode.HardwareCard) await rig.ProvisionAsync();
                 await rig.StartAgentAsync();
@@ -197,18 +204,12 @@ public sealed class HilRig : IAsyncDisposable
 
     public async Task StartAgentAsync()
     {
-        int? bus = RigMode.I2cBus;
-        var args = new List<string>
+        if (_options.EdgeArch is not null)
         {
-            $"--Edge:QueueDirectory={Path.Combine(Dir, "queue")}",
-            $"--Edge:Mqtt:Enabled={(_options.Mqtt ? "true" : "false")}", "--Edge:Mqtt:Port=0", "--Edge:Mqtt:BindAddress=127.0.0.1",
-            "--Edge:Sensors:0:Name=mpu6050", "--Edge:Sensors:0:Chip=mpu6050", "--Edge:Sensors:0:Address=104",
-            $"--Edge:Sensors:0:Bus={bus ?? 1}", $"--Edge:Sensors:0:RateHz={_options.ImuHz.ToString(CultureInfo.InvariantCulture)}",
-            "--Edge:Sensors:1:Name=bme280", "--Edge:Sensors:1:Chip=bme280", "--Edge:Sensors:1:Address=118",
-            $"--Edge:Sensors:1:Bus={bus ?? 1}", $"--Edge:Sensors:1:RateHz={_options.EnvironmentHz.ToString(CultureInfo.InvariantCulture)}",
-            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:02",
-            "--Logging:LogLevel:Default=Warning",
-        };
+            StartAgentProcess(AgentArguments());
+            return;
+        }
+        var args = AgentArguments();
         if (RigMode.HardwareCard) args.AddRange(["--Edge:Card:Transport=pcsc", $"--Edge:Card:Reader={RigMode.Reader}"]);
         else args.AddRange(["--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={VpcdPort}"]);
 
@@ -226,8 +227,25 @@ public sealed class HilRig : IAsyncDisposable
         _agent = agent;
     }
 
+    private List<string> AgentArguments()
+    {
+        int? bus = RigMode.I2cBus;
+        var args = new List<string>
+        {
+            $"--Edge:QueueDirectory={Path.Combine(Dir, "queue")}",
+            $"--Edge:Mqtt:Enabled={(_options.Mqtt ? "true" : "false")}", "--Edge:Mqtt:Port=0", "--Edge:Mqtt:BindAddress=127.0.0.1",
+            "--Edge:Sensors:0:Name=mpu6050", "--Edge:Sensors:0:Chip=mpu6050", "--Edge:Sensors:0:Address=104",
+            $"--Edge:Sensors:0:Bus={bus ?? 1}", $"--Edge:Sensors:0:RateHz={_options.ImuHz.ToString(CultureInfo.InvariantCulture)}",
+            "--Edge:Sensors:1:Name=bme280", "--Edge:Sensors:1:Chip=bme280", "--Edge:Sensors:1:Address=118",
+            $"--Edge:Sensors:1:Bus={bus ?? 1}", $"--Edge:Sensors:1:RateHz={_options.EnvironmentHz.ToString(CultureInfo.InvariantCulture)}",
+            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:02",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        return args;
+    }
+
     /// <summary>Samples taken so far by one sensor (mpu6050, bme280), whether or not they reached the card yet.</summary>
-    public long SamplesTaken(string sensor) =>
+    public long SamplesTaken(string sensor) => _edge is not null ? SamplesLogged(sensor) :
         Agent.Services.GetRequiredService<SamplingService>().Scheduler?.Health.Single(h => h.Name == sensor).Samples ?? 0; // null until sampling started
 
     /// <summary>Waits until the sensor took <paramref name="more"/> samples beyond now (a signal, not a fixed sleep).</summary>
@@ -245,6 +263,11 @@ public sealed class HilRig : IAsyncDisposable
     /// </summary>
     public async Task StopSensorsAsync()
     {
+        if (_edge is not null)
+        {
+            CloseSampledSet();
+            return;
+        }
         await Agent.Services.GetRequiredService<SamplingService>().StopAsync(CancellationToken.None);
         var buffer = Agent.Services.GetRequiredService<ReadingChannel>();
         var uplink = Agent.Services.GetRequiredService<CardUplink>();
@@ -253,12 +276,15 @@ public sealed class HilRig : IAsyncDisposable
     }
 
     /// <summary>True when an agent stopped without the rig asking (a failed background service); scenarios fail on it.</summary>
-    public bool AgentStoppedItself { get; private set; }
+    public bool AgentStoppedItself { get => _agentStoppedItself || AgentProcessFailed; private set => _agentStoppedItself = value; }
+
+    private bool _agentStoppedItself;
 
     private IHost? _stoppingAgent;
 
     public async Task StopAgentAsync()
     {
+        await StopAgentProcessAsync();
         if (_agent is null) return;
         var agent = _agent;
         _agent = null;
@@ -301,7 +327,7 @@ public sealed class HilRig : IAsyncDisposable
 
     /// <summary>The tapped readings of one device, keyed by the timestamp text the cloud uses.</summary>
     public List<(string Timestamp, int[] Values)> SampledOf(uint deviceId) =>
-        Sampled.Where(r => r.DeviceId == deviceId).Select(r => (IsoTimestamp.ToText(r.ToPacket().Timestamp), r.Values)).ToList();
+        (_closedSet ?? (IEnumerable<Reading>)Sampled).Where(r => r.DeviceId == deviceId).Select(r => (IsoTimestamp.ToText(r.ToPacket().Timestamp), r.Values)).ToList();
 
     /// <summary>Waits until every tapped reading of the device is in the store; returns the store's view.</summary>
     public async Task<List<(string Timestamp, int[] Values)>> AllStoredAsync(uint deviceId, string sensor, TimeSpan? timeout = null)
@@ -323,8 +349,8 @@ public sealed class HilRig : IAsyncDisposable
     /// <summary>Asserts the store holds exactly the sampled readings of a device: each once, with its values, nothing else.</summary>
     public async Task<int> AssertStoredExactlyOnceAsync(uint deviceId, string sensor)
     {
-        Assert.False(AgentStoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)");
-        var stored = await AllStoredAsync(deviceId, sensor);
+        Assert.False(AgentStoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)" + AgentProcessReport());
+        var stored = ClosedPart(deviceId, await AllStoredAsync(deviceId, sensor));
         var sampled = SampledOf(deviceId);
         Assert.True(stored.Count == stored.Select(s => s.Timestamp).Distinct().Count(), $"{sensor}: the store holds a reading twice");
         var byTime = stored.ToDictionary(s => s.Timestamp, s => s.Values);
@@ -345,12 +371,13 @@ public sealed class HilRig : IAsyncDisposable
             bool stoppedItself = AgentStoppedItself;
             await StopAgentAsync();
             if (Cloud is not null) await Cloud.DisposeAsync();
-            Assert.False(stoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)");
+            Assert.False(stoppedItself, "the edge agent stopped by itself (a background service failed; see the test output)" + AgentProcessReport());
         }
         finally
         {
             _kafka?.Dispose();
             Nat?.Dispose();
+            _pcscd?.Dispose();
             try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

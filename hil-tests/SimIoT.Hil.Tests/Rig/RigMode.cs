@@ -26,6 +26,9 @@ public static class RigMode
     /// <summary>The UDP port the physical card was personalised to reach (default 6001, the seed's).</summary>
     public static int CardCloudPort => Env("SIMIOT_HIL_UDP_PORT") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 6001;
 
+    /// <summary>The published linux-arm64 <c>simiot-edge</c> that arm64 scenarios run under qemu (<c>./simiot hil --edge-arch arm64</c> sets it).</summary>
+    public static string? Arm64Agent => Env("SIMIOT_HIL_EDGE_ARM64");
+
     public static string Describe =>
         $"card: {(HardwareCard ? $"pcsc '{Reader}'" : "applet (JVM card host over vpcd)")}; sensors: {(HardwareSensors ? $"i2c-{I2cBus}" : "emulated")}";
 
@@ -59,5 +62,21 @@ public sealed class HardwareFactAttribute : FactAttribute
             Skip = "hardware mode: no hardware named; set SIMIOT_HIL_READER (PC/SC reader substring, with SIMIOT_HIL_MODEM_ID and SIMIOT_HIL_MASTER_KEY) and/or SIMIOT_HIL_I2C_BUS (docs/hil.md)";
         else if (RigMode.HardwareCard && (RigMode.CardModemId is null || RigMode.CardMasterKey is null))
             Skip = "SIMIOT_HIL_READER is set but SIMIOT_HIL_MODEM_ID / SIMIOT_HIL_MASTER_KEY (what the card was personalised with) are not";
+    }
+}
+
+/// <summary>A scenario run with the linux-arm64 agent under qemu: skipped, with the reason, when that agent or qemu is not there.</summary>
+public sealed class Arm64AgentFactAttribute : FactAttribute
+{
+    public Arm64AgentFactAttribute()
+    {
+        if (RigMode.HardwareCard)
+            Skip = "the arm64 agent runs with the applet's card host (a physical card is named in SIMIOT_HIL_READER)";
+        else if (RigMode.Arm64Agent is null)
+            Skip = "no arm64 agent: SIMIOT_HIL_EDGE_ARM64 names the published linux-arm64 simiot-edge (./simiot hil --edge-arch arm64 and ./simiot test publish it and set it)";
+        else if (!File.Exists("/usr/bin/qemu-aarch64-static") && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.Arm64)
+            Skip = "qemu-aarch64-static is not installed (qemu-user-static, scripts/apt-packages.txt)";
+        else if (Environment.UserName != "root")
+            Skip = "the arm64 agent's private pcscd needs root (unshare, mount)";
     }
 }

@@ -32,10 +32,17 @@ public class S1_TelemetryEndToEndTests
     [VirtualCardFact]
     public Task Scenario1_with_a_20_ms_card() => RunAsync("S1 telemetry end to end (20 ms card)", cardHostOptions: ["--apdu-delay-ms", "20"]);
 
-    private static async Task RunAsync(string name, bool kafka = false, string[]? cardHostOptions = null)
+    /// <summary>
+    /// The same with the Pi's own build: the linux-arm64 agent under qemu as its own process, its arm64 libpcsclite
+    /// talking to a real pcscd whose vpcd reader holds the card; what it sampled is read from its structured log.
+    /// </summary>
+    [Arm64AgentFact]
+    public Task Scenario1_with_the_arm64_agent_under_qemu() => RunAsync("S1 telemetry end to end (arm64 agent under qemu)", edgeArch: "arm64");
+
+    private static async Task RunAsync(string name, bool kafka = false, string[]? cardHostOptions = null, string? edgeArch = null)
     {
         var figures = new Figures(name);
-        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5, Kafka = kafka, CardHostOptions = cardHostOptions ?? [] });
+        await using var rig = await HilRig.StartAsync(new RigOptions { ImuHz = 20, EnvironmentHz = 5, Kafka = kafka, CardHostOptions = cardHostOptions ?? [], EdgeArch = edgeArch });
         await using var sse = await SseClient.ConnectAsync(rig.Cloud.Http, $"/api/events?modemId={rig.Modem}");
         var watch = Stopwatch.StartNew();
 
@@ -78,7 +85,7 @@ public class S1_TelemetryEndToEndTests
         Assert.True(rig.Cloud.Metrics.DatagramCount(DatagramOutcome.Accepted) > 0);
         Assert.Equal(0, rig.Cloud.Metrics.DatagramCount(DatagramOutcome.BadTag));
 
-        figures.Add("mode", RigMode.Describe);
+        figures.Add("mode", RigMode.Describe + (edgeArch is null ? "" : $"; agent: linux-{edgeArch} under qemu, own process, card through a private pcscd and vpcd"));
         figures.Add("readings stored", total);
         figures.Add("readings per second", total / seconds);
         figures.Add("sample-to-SSE latency p50", Figures.Percentile(latencies, 50), "ms");

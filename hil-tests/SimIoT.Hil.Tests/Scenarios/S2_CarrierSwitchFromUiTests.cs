@@ -15,9 +15,15 @@ public class S2_CarrierSwitchFromUiTests
     private static readonly float UiWait = (float)HilRig.Wait.TotalMilliseconds;
 
     [VirtualCardFact]
-    public async Task Scenario2_carrier_switch_from_the_web_ui_ack_nack_and_timeout()
+    public Task Scenario2_carrier_switch_from_the_web_ui_ack_nack_and_timeout() => RunAsync("S2 carrier switch from the web UI");
+
+    /// <summary>The same with the linux-arm64 agent under qemu as its own process, reaching the card through pcscd.</summary>
+    [Arm64AgentFact]
+    public Task Scenario2_with_the_arm64_agent_under_qemu() => RunAsync("S2 carrier switch from the web UI (arm64 agent under qemu)", edgeArch: "arm64");
+
+    private static async Task RunAsync(string name, string? edgeArch = null)
     {
-        var figures = new Figures("S2 carrier switch from the web UI");
+        var figures = new Figures(name);
         await using var rig = await HilRig.StartAsync(new RigOptions
         {
             Carriers = [Carrier.Att, Carrier.Verizon, Carrier.Disconnect], // no T-Mobile subscription: the card refuses it
@@ -25,6 +31,7 @@ public class S2_CarrierSwitchFromUiTests
             ImuHz = 5,
             EnvironmentHz = 1,
             CloudSettings = new() { ["Commands:AckTimeout"] = "00:00:03", ["Commands:MaxAttempts"] = "2" },
+            EdgeArch = edgeArch,
         });
         await rig.WaitForSamplesAsync("bme280", 1);
         // The card reports its carrier with each switch result (not at start), so the cloud shows none yet.

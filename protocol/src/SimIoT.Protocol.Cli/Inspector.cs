@@ -3,12 +3,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
+using SimIoT.Protocol.V3;
 
 namespace SimIoT.Protocol.Cli;
 
 /// <summary>
 /// Turns a datagram into its JSON description and back. v1 packets need nothing else;
-/// v2 frames need the modem's master key to show or build their payload.
+/// v2 and v3 frames need the modem's master key to show or build their payload
+/// (a v3 frame's compact readings are shown as the v1 packets they stand for).
 /// </summary>
 public static class Inspector
 {
@@ -28,10 +30,10 @@ public static class Inspector
         }
 
         var headerError = SecureFrame.TryReadHeader(bytes, out var header);
-        if (headerError != FrameError.None) throw new InspectorException($"not a valid v2 frame: {headerError}");
+        if (headerError != FrameError.None) throw new InspectorException($"not a valid v{(bytes[0] == SecureFrame.MagicV3 ? 3 : 2)} frame: {headerError}");
         var json = new JsonObject
         {
-            ["version"] = 2,
+            ["version"] = header.Version,
             ["kind"] = FrameKindNames.ToName(header.Kind),
             ["modemId"] = header.ModemId.ToString(),
             ["sequence"] = header.Sequence,
@@ -47,9 +49,9 @@ public static class Inspector
         var payload = new byte[header.PayloadLength];
         var openError = SecureFrame.Open(keys, bytes, payload, out _);
         if (openError != FrameError.None)
-            throw new InspectorException(openError == FrameError.BadTag ? "v2 frame tag does not verify with this master key" : $"v2 frame rejected: {openError}");
+            throw new InspectorException(openError == FrameError.BadTag ? $"v{header.Version} frame tag does not verify with this master key" : $"v{header.Version} frame rejected: {openError}");
         json["plaintext"] = Convert.ToHexStringLower(payload);
-        DescribePayload(header.Kind, payload, json);
+        DescribePayload(header, payload, json);
         return json;
     }
 
@@ -68,20 +70,21 @@ public static class Inspector
         if (json["version"] is null)
             return Convert.ToHexStringLower(PacketJson.FromJson(json).ToArray());
 
-        if (json["version"] is not JsonValue version || !version.TryGetValue(out int v) || v != 2)
-            throw new InspectorException("field 'version' must be 2 (leave it out for a v1 packet)");
-        if (masterKey is null) throw new InspectorException("a v2 frame needs the modem's master key (--key HEX)");
+        if (json["version"] is not JsonValue version || !version.TryGetValue(out int v) || v is not (2 or 3))
+            throw new InspectorException("field 'version' must be 2 or 3 (leave it out for a v1 packet)");
+        if (masterKey is null) throw new InspectorException($"a v{v} frame needs the modem's master key (--key HEX)");
 
         var kind = FrameKindNames.Parse(PacketJson.Text(json, "kind"));
+        if (v == 3 && kind != FrameKind.UplinkData) throw new InspectorException("a v3 frame is uplink-data only");
         var modemText = PacketJson.Text(json, "modemId");
         if (!ModemId.TryParse(modemText, out var modemId)) throw new InspectorException($"field 'modemId' is not a modem id: '{modemText}'");
         if (json["sequence"] is not JsonValue seqValue || !seqValue.TryGetValue(out long sequence) || sequence is < 1 or > uint.MaxValue)
             throw new InspectorException("field 'sequence' must be an integer 1..4294967295");
 
-        byte[] payload = json["plaintext"] is not null ? PacketJson.Hex(json, "plaintext") : BuildPayload(kind, json);
+        byte[] payload = json["plaintext"] is not null ? PacketJson.Hex(json, "plaintext") : v == 3 ? BuildCompactPayload(json) : BuildPayload(kind, json);
         if (payload.Length > SecureFrame.MaxPayloadLength) throw new InspectorException($"payload exceeds {SecureFrame.MaxPayloadLength} bytes");
         using var keys = new ModemKeys(masterKey, modemId);
-        return Convert.ToHexStringLower(SecureFrame.Seal(keys, kind, (uint)sequence, payload));
+        return Convert.ToHexStringLower(v == 3 ? SecureFrame.SealV3(keys, (uint)sequence, payload) : SecureFrame.Seal(keys, kind, (uint)sequence, payload));
     }
 
     public static byte[] ParseHex(string text, string what)
@@ -99,14 +102,17 @@ public static class Inspector
         }
     }
 
-    private static void DescribePayload(FrameKind kind, byte[] payload, JsonObject json)
+    private static void DescribePayload(SecureFrameHeader header, byte[] payload, JsonObject json)
     {
-        switch (kind)
+        switch (header.Kind)
         {
             case FrameKind.UplinkData:
                 var packets = new JsonArray();
-                var reader = new UplinkBatchReader(payload);
-                while (reader.TryRead(out var packet, out _)) packets.Add(PacketJson.ToJson(packet));
+                var reader = new UplinkBatchReader(payload, header.Version);
+                V1DecodeError error;
+                while (reader.TryRead(out var packet, out error)) packets.Add(PacketJson.ToJson(packet));
+                if (error != V1DecodeError.None)
+                    throw new InspectorException($"v{header.Version} payload malformed after {packets.Count} reading(s): {error} (plaintext {json["plaintext"]})");
                 json["packets"] = packets;
                 break;
             case FrameKind.UplinkAck:
@@ -126,14 +132,34 @@ public static class Inspector
         }
     }
 
+    private static List<V1Packet> Packets(JsonObject json) =>
+        (json["packets"] as JsonArray ?? throw new InspectorException("uplink-data needs 'plaintext' or a 'packets' array"))
+            .Select(p => PacketJson.FromJson(p as JsonObject ?? throw new InspectorException("each packet must be an object")))
+            .ToList();
+
+    // Blocks as the card would fill them, each as long as a SUBMIT COMPACT body can be.
+    private static byte[] BuildCompactPayload(JsonObject json)
+    {
+        var packets = Packets(json).ToArray();
+        var payload = new List<byte>();
+        var block = new byte[byte.MaxValue];
+        for (int next = 0; next < packets.Length;)
+        {
+            if (!CompactReadings.CanEncode(packets[next]))
+                throw new InspectorException($"packet {next + 1} has no compact form (iot/data from device 0-255, after 1970, at most {CompactReadings.MaxValues} int32 values): use version 2");
+            int length = CompactReadings.WriteBlock(packets.AsSpan(next), block, out int taken);
+            payload.AddRange(block.AsSpan(0, length));
+            next += taken;
+        }
+        return payload.ToArray();
+    }
+
     private static byte[] BuildPayload(FrameKind kind, JsonObject json)
     {
         switch (kind)
         {
             case FrameKind.UplinkData:
-                var packets = (json["packets"] as JsonArray ?? throw new InspectorException("uplink-data needs 'plaintext' or a 'packets' array"))
-                    .Select(p => PacketJson.FromJson(p as JsonObject ?? throw new InspectorException("each packet must be an object")))
-                    .ToList();
+                var packets = Packets(json);
                 var buffer = new byte[packets.Sum(p => p.EncodedLength)];
                 UplinkBatchReader.Write(packets, buffer);
                 return buffer;

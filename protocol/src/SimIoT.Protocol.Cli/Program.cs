@@ -4,12 +4,12 @@ using SimIoT.Protocol.Cli;
 
 var keyOption = new Option<string?>("--key", "-k")
 {
-    Description = "the modem's 128-bit master key as 32 hex digits; needed to open or seal a v2 frame",
+    Description = "the modem's 128-bit master key as 32 hex digits; needed to open or seal a v2 or v3 frame",
 };
 var hexArgument = new Argument<string[]>("hex") { Description = "the datagram as hex (several words and colons allowed)", Arity = ArgumentArity.OneOrMore };
 var jsonArgument = new Argument<string>("json") { Description = "the packet as JSON, or - to read it from standard input" };
 
-var decode = new Command("decode", "Decode a v1 packet or a v2 frame from hex and print it as one JSON object.")
+var decode = new Command("decode", "Decode a v1 packet or a v2 or v3 frame from hex and print it as one JSON object.")
 {
     hexArgument, keyOption,
 };
@@ -30,7 +30,7 @@ encode.SetAction(result => Run(() =>
     Console.WriteLine(Inspector.Encode(text, Key(result.GetValue(keyOption))));
 }));
 
-var root = new RootCommand("SimIoT protocol inspector: v1 seed packets and v2 secure frames (docs/protocol.md).")
+var root = new RootCommand("SimIoT protocol inspector: v1 seed packets, v2 secure frames and v3 compact frames (docs/protocol.md).")
 {
     decode, encode,
 };

@@ -219,11 +219,13 @@ public sealed class CommandTracker(
                     // Its claim failed on a store error: try again while the binding is fresh.
                     if (!unclaimed.Claiming && session.IsFresh(now, _freshness)) Claim(queue, unclaimed);
                 }
-                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout && !session.HeldElsewhere)
                 {
                     // Only the first send waits for a fresh binding. A retransmission goes where the modem
                     // last spoke even when that has gone stale since: the attempts are few and bounded,
                     // and a command on the wire ends after them instead of staying sent for good.
+                    // Not while another gateway holds the modem: that one adopts the command and ends
+                    // it (Retain drops it here); retransmitting or timing it out here would race it.
                     if (inFlight.Attempts < inFlight.MaxAttempts)
                     {
                         Transmit(session, inFlight, now);

@@ -31,6 +31,7 @@ public sealed class ReadingPumpService(ReadingChannel readings, IReadingSink sin
             }
 
             if (batch.Count == 0) return;
+            if (logger.IsEnabled(LogLevel.Debug)) LogHandedOver(batch);
             try
             {
                 await sink.SubmitAsync(batch, stoppingToken).ConfigureAwait(false);
@@ -42,4 +43,18 @@ public sealed class ReadingPumpService(ReadingChannel readings, IReadingSink sin
             }
         }
     }
+
+    // One structured line per reading at Debug: what an observer outside the process (the HIL rig
+    // running the arm64 agent under qemu) compares with what the cloud stored.
+    private void LogHandedOver(IReadOnlyList<Reading> batch)
+    {
+        foreach (var r in batch)
+        {
+            logger.LogDebug(HandedOver, "Reading of device {DeviceId} at {Timestamp} [{Values}] handed to the sink", r.DeviceId,
+                r.TimestampUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture), string.Join(",", r.Values));
+        }
+    }
+
+    /// <summary>The event id of the per-reading Debug line, for log readers.</summary>
+    public static readonly EventId HandedOver = new(1001, "ReadingHandedOver");
 }

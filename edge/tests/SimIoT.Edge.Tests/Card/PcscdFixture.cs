@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SimIoT.Edge.Card.Pcsc;
 
@@ -30,7 +28,7 @@ public sealed partial class PcscdFixture : IDisposable
         if (whyNotPrivate is null)
         {
             _configDir = Directory.CreateTempSubdirectory("simiot-pcscd-").FullName;
-            Port = FreePortPair();
+            Port = VpcdPorts.FreePair();
             ReaderName = "SimIoT Test PCD 00 00";
             File.WriteAllText(Path.Combine(_configDir, "vpcd"),
                 $"FRIENDLYNAME \"SimIoT Test PCD\"\nDEVICENAME /dev/null:0x{Port:X4}\nLIBPATH {VpcdDriver}\nCHANNELID 0x{Port:X4}\n");
@@ -188,30 +186,6 @@ public sealed partial class PcscdFixture : IDisposable
         {
             throw new InvalidOperationException($"pcscd is not usable ({why}) and could not be started: {e.Message}; install pcscd (scripts/apt-packages.txt)", e);
         }
-    }
-
-    /// <summary>vpcd listens on the configured port and the next one (two slots).</summary>
-    private static int FreePortPair()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Any, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            if (port >= 65535) continue;
-            try
-            {
-                using var next = new TcpListener(IPAddress.Any, port + 1);
-                next.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // The neighbour is taken; try another.
-            }
-        }
-
-        throw new InvalidOperationException("no two adjacent free TCP ports for vpcd");
     }
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SimIoT.Protocol.Cli;
+using SimIoT.Protocol.V1;
+using SimIoT.Protocol.V2;
 using SimIoT.Protocol.Tests.Vectors;
 
 namespace SimIoT.Protocol.Tests.Cli;
@@ -43,6 +45,86 @@ public class InspectorTests
         Assert.Null(json["plaintext"]);
         var error = Assert.Throws<InspectorException>(() => Inspector.Decode((string)v["frame"]!, new byte[16]));
         Assert.Contains("does not verify", error.Message);
+    }
+
+    [Fact]
+    public void Decodes_every_v3_vector_to_the_v1_packets_its_readings_stand_for()
+    {
+        foreach (var v in VectorFile.Read("v3.json"))
+        {
+            var key = Convert.FromHexString((string)v["masterKey"]!);
+            var frame = (string)v["frame"]!;
+            var json = Inspector.Decode(frame, key);
+            Assert.Equal(3, (int)json["version"]!);
+            Assert.Equal("uplink-data", (string)json["kind"]!);
+            Assert.Equal((string)v["modemId"]!, (string)json["modemId"]!);
+            Assert.Equal(v["sequence"]!.ToJsonString(), json["sequence"]!.ToJsonString());
+            Assert.Equal((string)v["plaintext"]!, (string)json["plaintext"]!);
+            var expected = new JsonArray(V1Packets((string)v["v1"]!).Select(p => (JsonNode)PacketJson.ToJson(p)).ToArray());
+            Assert.True(JsonNode.DeepEquals(expected, json["packets"]), $"{v["name"]}: {json["packets"]!.ToJsonString()}");
+            Assert.Equal(frame, Inspector.Encode(json.ToJsonString(), key));
+        }
+    }
+
+    [Fact]
+    public void Encodes_a_v3_frame_from_packets_that_decodes_to_the_same_packets()
+    {
+        foreach (var v in VectorFile.Read("v3.json"))
+        {
+            var key = Convert.FromHexString((string)v["masterKey"]!);
+            var json = Inspector.Decode((string)v["frame"]!, key);
+            json.Remove("plaintext"); // build the compact blocks from the packets instead
+            var again = Inspector.Decode(Inspector.Encode(json.ToJsonString(), key), key);
+            Assert.True(JsonNode.DeepEquals(json["packets"], again["packets"]), (string)v["name"]!);
+            Assert.StartsWith("a3", Inspector.Encode(json.ToJsonString(), key));
+        }
+    }
+
+    [Fact]
+    public void A_v3_frame_header_shows_without_the_key_and_a_wrong_key_is_refused()
+    {
+        var v = VectorFile.Read("v3.json")[0];
+        var json = Inspector.Decode((string)v["frame"]!, null);
+        Assert.Equal(3, (int)json["version"]!);
+        Assert.Null(json["plaintext"]);
+        Assert.NotNull(json["ciphertext"]);
+        var error = Assert.Throws<InspectorException>(() => Inspector.Decode((string)v["frame"]!, new byte[16]));
+        Assert.Equal("v3 frame tag does not verify with this master key", error.Message);
+    }
+
+    [Fact]
+    public void Every_invalid_v3_payload_in_an_authentic_frame_names_its_decode_error()
+    {
+        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+        using var keys = new ModemKeys(key, new ModemId(1234));
+        foreach (var v in VectorFile.Read("v3-invalid.json"))
+        {
+            var frame = Convert.ToHexStringLower(SecureFrame.SealV3(keys, 1, Convert.FromHexString((string)v["hex"]!)));
+            var error = Assert.Throws<InspectorException>(() => Inspector.Decode(frame, key));
+            Assert.Matches(@"^v3 payload malformed after \d reading\(s\): " + (string)v["error"]! + " ", error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("decode", "a301000000000000000100000001", "not a valid v3 frame: Truncated")]
+    [InlineData("decode", "a302000000000000000100000001000000000000000000", "not a valid v3 frame: UnknownKind")]
+    [InlineData("encode", "{\"version\":3,\"kind\":\"uplink-ack\",\"modemId\":\"00000000000004d2\",\"sequence\":1,\"highest\":1,\"bitmap\":\"0\"}", "a v3 frame is uplink-data only")]
+    [InlineData("encode", "{\"version\":3,\"kind\":\"uplink-data\",\"modemId\":\"00000000000004d2\",\"sequence\":1,\"packets\":[{\"flow\":\"iot\",\"topic\":\"data\",\"deviceId\":256,\"timestamp\":\"2026-11-24T10:00:00Z\",\"data\":\"00000001\"}]}", "packet 1 has no compact form")]
+    public void Invalid_v3_input_exits_2_with_one_line_on_stderr(string command, string input, string reason)
+    {
+        var (exit, stdout, stderr) = RunCli(command, input, "--key", "000102030405060708090a0b0c0d0e0f");
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(reason, line);
+    }
+
+    private static List<V1Packet> V1Packets(string hex)
+    {
+        var packets = new List<V1Packet>();
+        var reader = new UplinkBatchReader(Convert.FromHexString(hex));
+        while (reader.TryRead(out var packet, out _)) packets.Add(packet);
+        return packets;
     }
 
     [Theory]
