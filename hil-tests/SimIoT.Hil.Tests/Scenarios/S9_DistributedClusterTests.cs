@@ -20,9 +20,10 @@ namespace SimIoT.Hil.Tests.Scenarios;
 /// </summary>
 public class S9_DistributedClusterTests
 {
-    // Written at the deadline of its session and not yet run green (the machine's HIL lock was held
-    // by the integrator's runs): take the Skip out and run it with ./simiot hil before relying on it.
-    [VirtualCardFact(Skip = "S9 not yet run green: written at its session's deadline (issue 15); remove this Skip and run it")]
+    // Not yet run green: in its one run (2026-12-01) the first API process did not report its HTTP
+    // address within 60 s (CloudProcess.StartRoleAsync); not diagnosed. The same failover is covered
+    // without the card by cloud Kafka/GatewayFailoverTests. Take the Skip out once it passes.
+    [VirtualCardFact(Skip = "S9 not yet green: the cluster's first API process did not start in time in its only run (issue 15)")]
     public async Task Scenario9_distributed_a_gateway_killed_mid_stream_nothing_lost_nothing_twice_switch_acked()
     {
         var figures = new Figures("S9 distributed: two gateways, two APIs, one gateway killed");
