@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Store;
 using SimIoT.Protocol.V2;
@@ -33,20 +34,39 @@ public sealed partial class PostgresCloudStore : IBulkCommandStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public async Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, DateTime now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, int maxOpen, DateTime now, CancellationToken cancellationToken)
     {
-        // One statement, so one transaction: the batch is made whole or not at all.
-        await using var command = Command("""
+        var ids = modems.Select(m => m.ToString()).Order(StringComparer.Ordinal).ToArray();
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Each modem's turn, as a single request takes it (TryCreateCommandAsync), so the open count holds
+        // until the insert; taken in id order, so two bulks never wait on each other in a cycle.
+        await using (var turns = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('commands:' || m)) FROM unnest(@ids) AS m ORDER BY m", connection, tx))
+        {
+            turns.Parameters.AddWithValue("ids", ids);
+            await turns.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var made = new List<CommandRecord>(modems.Count);
+        await using (var insert = new NpgsqlCommand("""
             INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, bulk_id)
             SELECT modem_id, @c, 'queued', 0, @now, @now, @b FROM modems
             WHERE organization = @o AND deleted_at IS NULL AND modem_id = ANY(@ids)
+              AND (SELECT COUNT(*) FROM commands c WHERE c.modem_id = modems.modem_id AND c.state IN ('queued', 'sent')) < @open
             ORDER BY modem_id
             RETURNING command_id, modem_id
-            """, ("c", carrier), ("now", now), ("b", bulkId), ("o", organization), ("ids", modems.Select(m => m.ToString()).ToArray()));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var made = new List<CommandRecord>(modems.Count);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            made.Add(new CommandRecord((uint)reader.GetInt32(0), ModemId.Parse(reader.GetString(1)), carrier, CommandState.Queued, 0, now, now));
+            """, connection, tx))
+        {
+            insert.Parameters.AddWithValue("c", carrier);
+            insert.Parameters.AddWithValue("now", DateTime.SpecifyKind(now, DateTimeKind.Utc));
+            insert.Parameters.AddWithValue("b", bulkId);
+            insert.Parameters.AddWithValue("o", organization);
+            insert.Parameters.AddWithValue("ids", ids);
+            insert.Parameters.AddWithValue("open", (long)maxOpen);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                made.Add(new CommandRecord((uint)reader.GetInt32(0), ModemId.Parse(reader.GetString(1)), carrier, CommandState.Queued, 0, now, now));
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return made;
     }
 

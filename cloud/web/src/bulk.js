@@ -61,7 +61,8 @@ export function bulkPanel(root, fleet) {
     try {
       const accepted = await postJson("/api/bulk-commands", request);
       bulk = { id: accepted.id };
-      progress.textContent = `Bulk ${accepted.id}: ${accepted.total} queued…`;
+      progress.textContent = `Bulk ${accepted.id}: ${accepted.total} queued`
+        + (accepted.skipped ? `, ${accepted.skipped} skipped (queue full)…` : "…");
       progress.dataset.done = "false";
       clearInterval(timer);
       timer = setInterval(read, POLL_MS);

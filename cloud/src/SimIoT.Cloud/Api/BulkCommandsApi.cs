@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using SimIoT.Cloud.Audit;
 using SimIoT.Cloud.Bus;
+using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Gateway;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
@@ -43,7 +44,7 @@ public static class BulkCommandsApi
 
     private static async Task<Results<Accepted<BulkCommandAccepted>, ProblemHttpResult>> CreateAsync(
         BulkCommandRequest request, HttpContext context, AuditLog audit, IBulkCommandStore bulks, IFleetStore fleet, IEventBus bus,
-        TimeProvider time, IOptions<GatewayOptions> gateway, CancellationToken ct)
+        TimeProvider time, IOptions<GatewayOptions> gateway, IOptions<CommandOptions> commands, CancellationToken ct)
     {
         if (!CarrierNames.TryParse(request.Carrier, out var parsed))
             return Problems.Validation("carrier", $"'{request.Carrier}' is not a carrier; valid carriers: {CarrierNames.Valid}");
@@ -55,8 +56,9 @@ public static class BulkCommandsApi
         // Once the bulk exists it is made whole and audited, even if the caller goes away meanwhile.
         var whole = CancellationToken.None;
 
+        int maxOpen = commands.Value.MaxQueuedPerModem;
         long id;
-        int total;
+        int total, selected = 0;
         if (request.Modems is { } list)
         {
             if (TryModems(list) is { } bad) return bad;
@@ -68,7 +70,8 @@ public static class BulkCommandsApi
                 return Problems.Validation("modems", $"no active modem {string.Join(", ", unknown)} in this fleet; nothing was queued");
             id = await bulks.CreateBulkAsync(organization, carrier, $"{ids.Count} modems by id", now, whole);
             total = 0;
-            foreach (var batch in ids.Chunk(BatchSize)) total += await AddBatchAsync(bulks, bus, id, organization, batch, carrier, now, whole);
+            selected = ids.Count;
+            foreach (var batch in ids.Chunk(BatchSize)) total += await AddBatchAsync(bulks, bus, id, organization, batch, carrier, maxOpen, now, whole);
         }
         else
         {
@@ -85,14 +88,16 @@ public static class BulkCommandsApi
             {
                 var page = await fleet.QueryModemsAsync(filter, ModemSort.Id, after, BatchSize, whole);
                 if (page.Count == 0) break;
-                total += await AddBatchAsync(bulks, bus, id, organization, [.. page.Select(m => m.Id)], carrier, now, whole);
+                selected += page.Count;
+                total += await AddBatchAsync(bulks, bus, id, organization, [.. page.Select(m => m.Id)], carrier, maxOpen, now, whole);
                 if (page.Count < BatchSize || total >= MaxSelected) break;
                 after = ModemCursor.After(page[^1], ModemSort.Id);
             }
         }
         await audit.RecordAsync(organization, AuditLog.ActorOf(context.User), AuditActions.BulkCarrierSwitchRequested, $"bulk {id}",
-            $"{total} modems to {carrier}", context.Connection.RemoteIpAddress?.ToString(), whole);
-        return TypedResults.Accepted($"/api/bulk-commands/{id}", new BulkCommandAccepted(id, carrier, total));
+            selected == total ? $"{total} modems to {carrier}" : $"{total} modems to {carrier}, {selected - total} skipped (at the queue cap)",
+            context.Connection.RemoteIpAddress?.ToString(), whole);
+        return TypedResults.Accepted($"/api/bulk-commands/{id}", new BulkCommandAccepted(id, carrier, total, selected - total));
     }
 
     private static ProblemHttpResult? TryModems(string[] list)
@@ -104,9 +109,9 @@ public static class BulkCommandsApi
     }
 
     /// <summary>One batch in one store transaction, then each command on its way as a single one is.</summary>
-    private static async Task<int> AddBatchAsync(IBulkCommandStore bulks, IEventBus bus, long id, string organization, IReadOnlyList<ModemId> modems, string carrier, DateTime now, CancellationToken ct)
+    private static async Task<int> AddBatchAsync(IBulkCommandStore bulks, IEventBus bus, long id, string organization, IReadOnlyList<ModemId> modems, string carrier, int maxOpen, DateTime now, CancellationToken ct)
     {
-        var made = await bulks.AddBulkCommandsAsync(id, organization, modems, carrier, now, ct);
+        var made = await bulks.AddBulkCommandsAsync(id, organization, modems, carrier, maxOpen, now, ct);
         foreach (var record in made)
         {
             bus.Publish(CloudTopics.DownstreamRequest, record.ModemId.ToString(),

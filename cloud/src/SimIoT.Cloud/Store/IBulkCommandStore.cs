@@ -14,9 +14,11 @@ public interface IBulkCommandStore
 
     /// <summary>
     /// In one transaction, a queued command of the bulk for each of <paramref name="modems"/> that is an
-    /// active modem of <paramref name="organization"/>; the others are skipped. Gives the commands made.
+    /// active modem of <paramref name="organization"/> with fewer than <paramref name="maxOpen"/> open
+    /// (queued or sent) commands, the same cap a single request meets; the others are skipped.
+    /// Gives the commands made.
     /// </summary>
-    Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, DateTime now, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, int maxOpen, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>Which of <paramref name="ids"/> are active modems of <paramref name="organization"/>.</summary>
     Task<IReadOnlyList<ModemId>> ActiveModemsAsync(string organization, IReadOnlyList<ModemId> ids, CancellationToken cancellationToken);

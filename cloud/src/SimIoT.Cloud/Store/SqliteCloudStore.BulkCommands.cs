@@ -35,7 +35,7 @@ public sealed partial class SqliteCloudStore : IBulkCommandStore
         return (long)command.ExecuteScalar()!;
     }, cancellationToken);
 
-    public Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, DateTime now, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<CommandRecord>> AddBulkCommandsAsync(long bulkId, string organization, IReadOnlyList<ModemId> modems, string carrier, int maxOpen, DateTime now, CancellationToken cancellationToken) =>
         LockedAsync<IReadOnlyList<CommandRecord>>(c =>
         {
             // One statement, so one transaction: the batch is made whole or not at all.
@@ -43,9 +43,10 @@ public sealed partial class SqliteCloudStore : IBulkCommandStore
                 INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, bulk_id)
                 SELECT modem_id, $c, 'queued', 0, $now, $now, $b FROM modems
                 WHERE organization = $o AND deleted_at IS NULL AND modem_id IN (SELECT value FROM json_each($ids))
+                  AND (SELECT COUNT(*) FROM commands c WHERE c.modem_id = modems.modem_id AND c.state IN ('queued', 'sent')) < $open
                 ORDER BY modem_id
                 RETURNING command_id, modem_id
-                """, ("$c", carrier), ("$now", now), ("$b", bulkId), ("$o", organization), ("$ids", IdsJson(modems)));
+                """, ("$c", carrier), ("$now", now), ("$b", bulkId), ("$o", organization), ("$ids", IdsJson(modems)), ("$open", maxOpen));
             using var reader = command.ExecuteReader();
             var made = new List<CommandRecord>(modems.Count);
             while (reader.Read()) made.Add(new CommandRecord((uint)reader.GetInt64(0), ModemId.Parse(reader.GetString(1)), carrier, CommandState.Queued, 0, now, now));

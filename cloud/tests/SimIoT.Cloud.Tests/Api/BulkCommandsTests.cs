@@ -63,6 +63,30 @@ public class BulkCommandsTests
         Assert.Equal("token:harness", audit[0].GetProperty("actor").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_modem_at_its_queue_cap_is_skipped_and_the_answer_says_how_many(bool postgres)
+    {
+        await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
+        var settings = new Dictionary<string, string?> { ["Commands:MaxQueuedPerModem"] = "2" };
+        if (db is not null) settings["Store:Postgres"] = db.ConnectionString;
+        await using var cloud = await CloudHarness.StartAsync(settings);
+        var full = await cloud.AddModemAsync(0xb31, "full");
+        var free = await cloud.AddModemAsync(0xb32, "free");
+        // Never heard, so its two commands stay queued: the modem is at the cap.
+        for (int i = 0; i < 2; i++)
+            using (var single = await cloud.Http.PostAsJsonAsync($"/api/modems/{full.Id}/carrier-switch", new { carrier = "Verizon" }))
+                Assert.Equal(HttpStatusCode.Accepted, single.StatusCode);
+
+        var accepted = await PostAsync(cloud.Http, new { carrier = "T-Mobile", modems = new[] { full.Id.ToString(), free.Id.ToString() } });
+        Assert.Equal((1, 1), (accepted.GetProperty("total").GetInt32(), accepted.GetProperty("skipped").GetInt32()));
+        Assert.Equal(2, (await cloud.GetJsonAsync($"/api/modems/{full.Id}/commands")).GetArrayLength());
+        Assert.Equal("T-Mobile", (await cloud.GetJsonAsync($"/api/modems/{free.Id}/commands"))[0].GetProperty("carrier").GetString());
+        var audit = (await cloud.GetJsonAsync("/api/audit")).EnumerateArray().First(a => a.GetProperty("action").GetString() == "bulk-carrier-switch.requested");
+        Assert.Equal("1 modems to T-Mobile, 1 skipped (at the queue cap)", audit.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Viewers_are_refused_and_another_organization_neither_reaches_nor_learns_of_the_modems_or_the_bulk()
     {
