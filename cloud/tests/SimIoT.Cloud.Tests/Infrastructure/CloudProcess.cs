@@ -43,9 +43,19 @@ public sealed class CloudProcess : IAsyncDisposable
         cloud._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) cloud._output.Enqueue(e.Data); };
         cloud._process.BeginOutputReadLine();
         cloud._process.BeginErrorReadLine();
-        cloud.Http = new HttpClient { BaseAddress = new Uri(await http.Task.WaitAsync(TimeSpan.FromSeconds(60))) };
-        if (role != "api") cloud.Udp = new IPEndPoint(IPAddress.Loopback, await udp.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        return cloud;
+        try
+        {
+            cloud.Http = new HttpClient { BaseAddress = new Uri(await http.Task.WaitAsync(TimeSpan.FromSeconds(60))) };
+            if (role != "api") cloud.Udp = new IPEndPoint(IPAddress.Loopback, await udp.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            return cloud;
+        }
+        catch (TimeoutException)
+        {
+            // Never leave it behind: it would hold what the test run holds (the pcscd lock's descriptor among them).
+            cloud._process.Kill(entireProcessTree: true);
+            cloud._process.WaitForExit();
+            throw new TimeoutException($"simiot-cloud {role} did not report its addresses in time:\n{cloud.Output}");
+        }
     }
 
     /// <summary>
