@@ -199,6 +199,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             FetchWaitMaxMs = 20,
         };
         bool assigned = false;
+        var resume = new ResumePositions();
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler(Log)
             .SetErrorHandler(Error)
@@ -208,7 +209,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 // Positions first, then ready: nothing published after Ready is behind them.
-                var positions = handler.StartAtEnd ? StartPositions(c, handler, partitions) : partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+                var positions = handler.StartAtEnd ? StartPositions(c, handler, partitions, resume) : partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
                 // In a shared group a member may get no partition (more members than partitions): joined is enough.
                 _joined[handler.Name] = true;
                 if (!assigned && partitions.Count > 0)
@@ -239,6 +240,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
                     continue;
                 }
                 if (result?.Message is null) continue;
+                if (handler.Broadcast) resume.Consumed(result.TopicPartitionOffset);
                 var receipt = new OffsetReceipt(consumer, result.TopicPartitionOffset);
                 if (result.Message.Headers?.TryGetLastBytes(TopicAnchorHeader, out _) == true)
                 {
@@ -285,26 +287,30 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     /// A group's committed position, or else the end as the broker has it now. The end is resolved
     /// here, before Ready completes, not later by librdkafka (Offset.End / auto.offset.reset are
     /// resolved after the first fetch starts), so a record produced after /readyz is 200 is never
-    /// behind the starting point.
+    /// behind the starting point. A broadcast consumer takes the end only the first time it gets a
+    /// partition: reassigned (a rebalance), it resumes where it was.
     /// </summary>
-    private List<TopicPartitionOffset> StartPositions(IConsumer<string, byte[]> consumer, IBusHandler handler, List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> StartPositions(IConsumer<string, byte[]> consumer, IBusHandler handler, List<TopicPartition> partitions, ResumePositions resume)
     {
         var timeout = TimeSpan.FromSeconds(10);
+        var resumed = resume.Of(partitions);
+        var rest = partitions.Where(p => !resumed.Any(r => r.TopicPartition == p)).ToList();
         try
         {
-            var committed = handler.Broadcast ? [] : consumer.Committed(partitions, timeout);
+            var committed = handler.Broadcast || rest.Count == 0 ? [] : consumer.Committed(rest, timeout);
             var known = committed.Where(c => c.Offset.Value >= 0).ToList();
-            var fresh = partitions.Where(p => !known.Any(k => k.TopicPartition == p))
+            var fresh = rest.Where(p => !known.Any(k => k.TopicPartition == p))
                 .Select(p => new TopicPartitionOffset(p, consumer.QueryWatermarkOffsets(p, timeout).High)).ToList();
             // A shared group keeps this starting point: a record produced while every member is
             // down (a restart) is read when one is back, not skipped by a second "end".
             if (!handler.Broadcast && fresh.Count > 0) consumer.Commit(fresh);
-            return [.. known, .. fresh];
+            if (handler.Broadcast) resume.Started(fresh);
+            return [.. resumed, .. known, .. fresh];
         }
         catch (KafkaException ex)
         {
             _logger.LogWarning("Kafka consumer {Handler}: start positions unknown ({Reason}); starting at the end", handler.Name, ex.Error.Reason);
-            return [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.End))];
+            return [.. resumed, .. rest.Select(p => new TopicPartitionOffset(p, Offset.End))];
         }
     }
 
