@@ -105,7 +105,7 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     }
 
     private IEnumerable<string> KnownTopics() => CloudTopics.Telemetry(_catalog).Where(t => !t.StartsWith('^'))
-        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges, CloudTopics.Audit]);
+        .Concat([CloudTopics.CarrierSwitchAck, CloudTopics.DownstreamRequest, CloudTopics.CommandState, CloudTopics.ModemChanges, CloudTopics.Audit, SimIoT.Cloud.Gateway.ModemBindings.Topic]);
 
     public void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null)
     {

@@ -44,6 +44,11 @@ public sealed record RigOptions
     /// <summary>Card host options for the virtual card the agent uses: <c>--protocol t0</c>, <c>--apdu-delay-ms 20</c> (a slow card).</summary>
     public IReadOnlyList<string> CardHostOptions { get; init; } = [];
     /// <summary>
+    /// No cloud in the rig: this starts one (processes, a cluster) whose gateways listen on the UDP
+    /// port it is given (the card is personalised with it) and gives back an admin's API client.
+    /// </summary>
+    public Func<int, Task<HttpClient>>? ExternalCloud { get; init; }
+    /// <summary>
     /// <c>arm64</c>: run the published linux-arm64 agent (<see cref="RigMode.Arm64Agent"/>) as its own process under
     /// qemu-aarch64-static, reaching the card through a real pcscd and its vpcd driver (<see cref="EdgeProcess"/>);
     /// null: the agent is hosted in the test process.
@@ -94,7 +99,8 @@ public sealed partial class HilRig : IAsyncDisposable
         try
         {
             rig.CloudUdpPort = RigMode.HardwareCard ? RigMode.CardCloudPort : FreeUdpPort();
-            await rig.StartCloudAsync();
+            if (options.ExternalCloud is { } external) rig._api = await external(rig.CloudUdpPort);
+            else await rig.StartCloudAsync();
             if (options.Nat) rig.Nat = new CarrierNat(new IPEndPoint(IPAddress.Loopback, rig.CloudUdpPort));
             if (options.Edge)
             {
@@ -159,8 +165,9 @@ public sealed partial class HilRig : IAsyncDisposable
             MasterKey = new byte[16];
             Random.Shared.NextBytes(MasterKey);
         }
-        var response = await Cloud.Http.PostAsJsonAsync("/api/modems", new { id = Modem.ToString(), nickname = "hil-rig", masterKey = Convert.ToHexString(MasterKey) });
+        var response = await (_api ?? Cloud.Http).PostAsJsonAsync("/api/modems", new { id = Modem.ToString(), nickname = "hil-rig", masterKey = Convert.ToHexString(MasterKey) });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        if (_api is not null) return; // the external gateways hear of it on modem-changes; the edge resends until they do
         var registry = Cloud.App.Services.GetRequiredService<ModemRegistry>();
         await Eventually.TrueAsync(() => registry.TryGet(Modem, out _), "the gateway knows the modem");
     }
@@ -291,7 +298,7 @@ public sealed partial class HilRig : IAsyncDisposable
     /// <summary>Everything the cloud store holds for one sensor (imu, gyro, temp), undownsampled.</summary>
     public async Task<List<(string Timestamp, int[] Values)>> StoredAsync(string sensor)
     {
-        var points = await Cloud.GetJsonAsync($"/api/modems/{Modem}/telemetry/{sensor}?maxPoints=100000");
+        var points = await GetJsonAsync($"/api/modems/{Modem}/telemetry/{sensor}?maxPoints=100000");
         return points.EnumerateArray().Select(p => (
             p.GetProperty("timestamp").GetString()!,
             p.TryGetProperty("values", out var v) ? v.EnumerateArray().Select(x => x.GetInt32()).ToArray() : [p.GetProperty("data").GetInt32()])).ToList();
@@ -312,7 +319,11 @@ public sealed partial class HilRig : IAsyncDisposable
         return list;
     }
 
-    public Task<JsonElement> ModemAsync() => Cloud.GetJsonAsync($"/api/modems/{Modem}");
+    public Task<JsonElement> ModemAsync() => GetJsonAsync($"/api/modems/{Modem}");
+
+    private HttpClient? _api;
+
+    private Task<JsonElement> GetJsonAsync(string path) => _api is null ? Cloud.GetJsonAsync(path) : _api.GetFromJsonAsync<JsonElement>(path);
 
     /// <summary>The tapped readings of one device, keyed by the timestamp text the cloud uses.</summary>
     public List<(string Timestamp, int[] Values)> SampledOf(uint deviceId) =>

@@ -86,7 +86,8 @@ public sealed class CommandTracker(
     }
 
     /// <summary>
-    /// Forgets the waiting commands (never sent here) that the store no longer holds open: another
+    /// Forgets the waiting commands (never sent here), and those in flight to a modem that moved to
+    /// another gateway, that the store no longer holds open: another
     /// gateway, which had the modem's binding, finished them. Sending one later, when the modem
     /// comes to this gateway, would switch it a second time. Only commands this gateway took
     /// before <paramref name="readAt"/> (when <paramref name="open"/> was read) are judged.
@@ -95,8 +96,16 @@ public sealed class CommandTracker(
     {
         lock (_gate)
         {
-            foreach (var queue in _queues.Values)
+            foreach (var (id, queue) in _queues)
             {
+                // Sent from here, then finished by the gateway the modem moved to: never retransmitted
+                // from here should the modem come back (it could undo a later switch).
+                if (queue.InFlight is { } sent && !open.Contains(sent.Record.Id) && sent.TakenAt < readAt
+                    && registry.TryGet(new ModemId(id), out var session) && session.HeldElsewhere)
+                {
+                    queue.InFlight = null;
+                    Remember(queue, sent);
+                }
                 if (queue.Waiting.Count == 0 || queue.Waiting.All(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt)) continue;
                 var keep = queue.Waiting.Where(t => open.Contains(t.Record.Id) || t.TakenAt >= readAt).ToList();
                 queue.Waiting.Clear();
@@ -210,11 +219,13 @@ public sealed class CommandTracker(
                     // Its claim failed on a store error: try again while the binding is fresh.
                     if (!unclaimed.Claiming && session.IsFresh(now, _freshness)) Claim(queue, unclaimed);
                 }
-                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout)
+                else if (queue.InFlight is { } inFlight && now - inFlight.SentAt >= _options.AckTimeout && !session.HeldElsewhere)
                 {
                     // Only the first send waits for a fresh binding. A retransmission goes where the modem
                     // last spoke even when that has gone stale since: the attempts are few and bounded,
                     // and a command on the wire ends after them instead of staying sent for good.
+                    // Not while another gateway holds the modem: that one adopts the command and ends
+                    // it (Retain drops it here); retransmitting or timing it out here would race it.
                     if (inFlight.Attempts < inFlight.MaxAttempts)
                     {
                         Transmit(session, inFlight, now);

@@ -25,6 +25,12 @@ public sealed class GatewayOptions
     /// <summary>Modem that a seed downstream-request naming no modem goes to, when several are registered.</summary>
     public string? DefaultModem { get; set; }
 
+    /// <summary>
+    /// SO_REUSEPORT (Linux): several gateway processes on one host share the UDP port; the kernel
+    /// keeps each source address and port on one socket. docs/operations.md, "A cluster".
+    /// </summary>
+    public bool ReusePort { get; set; }
+
     /// <summary>SO_RCVBUF asked of the kernel (Linux caps it at net.core.rmem_max).</summary>
     public int ReceiveBufferBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -24,10 +24,18 @@ public sealed class GatewaySocket(ILogger<GatewaySocket> logger) : IDisposable
         socket.ReceiveBufferSize = options.ReceiveBufferBytes;
         socket.SendBufferSize = 4 * 1024 * 1024;
         socket.ReceiveTimeout = 200;
+        if (options.ReusePort) ReusePort(socket);
         socket.Bind(new IPEndPoint(address, options.UdpPort));
         _socket = socket;
         _bound.TrySetResult((IPEndPoint)socket.LocalEndPoint!);
         return socket;
+    }
+
+    // SOL_SOCKET = 1, SO_REUSEPORT = 15 on Linux; set before bind, by every process sharing the port.
+    private static void ReusePort(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Gateway:ReusePort needs Linux's SO_REUSEPORT");
+        socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));
     }
 
     public void Send(ReadOnlySpan<byte> datagram, SocketAddress destination)

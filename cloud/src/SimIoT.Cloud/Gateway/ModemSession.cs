@@ -77,7 +77,43 @@ public sealed class ModemSession(ModemRecord record, ModemKeys? keys) : IDisposa
     /// <summary>Set when a command waits for this modem, so the receive loop can skip the tracker otherwise.</summary>
     public volatile bool HasCommandWork;
 
-    public bool IsFresh(DateTime now, TimeSpan freshness) => Endpoint is not null && now - LastSeen < freshness;
+    public bool IsFresh(DateTime now, TimeSpan freshness) => !HeldElsewhere && Endpoint is not null && now - LastSeen < freshness;
+
+    private bool _holding;
+    private uint _highestTaken;
+
+    /// <summary>Another gateway took the modem's latest fresh frame: commands are sent from there (<see cref="ModemBindings"/>).</summary>
+    public bool HeldElsewhere { get; private set; }
+
+    /// <summary>
+    /// A fresh frame bound here: true when this gateway takes the binding now (it did not hold it,
+    /// or frames since its last one went elsewhere). Its reserved downlink sequences are dropped:
+    /// another gateway may have sent higher ones meanwhile, which the card would not go back below;
+    /// the next downlink reserves a block above every one reserved so far.
+    /// </summary>
+    public bool TakeBinding(uint sequence)
+    {
+        // Not the replay window: it forgets frames that failed to become durable, and their resend is no move.
+        bool taken = !_holding || sequence > _highestTaken + 1;
+        _highestTaken = Math.Max(_highestTaken, sequence);
+        _holding = true;
+        HeldElsewhere = false;
+        if (taken)
+        {
+            NextDownlink = 0;
+            ReservedThrough = 0;
+        }
+        return taken;
+    }
+
+    /// <summary>Another gateway took the binding with frame <paramref name="sequence"/> from <paramref name="binding"/>; news older than a frame taken here is ignored.</summary>
+    public void HandOver(SocketAddress binding, uint sequence)
+    {
+        if (sequence <= _highestTaken) return;
+        _holding = false;
+        HeldElsewhere = true;
+        UpdateEndpoint(binding);
+    }
 
     /// <summary>Moves the binding; only ever called for an authenticated frame (or a v1 modem, whose identity is its endpoint).</summary>
     public void UpdateEndpoint(SocketAddress source)

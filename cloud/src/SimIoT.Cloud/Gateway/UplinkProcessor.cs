@@ -24,6 +24,7 @@ public sealed class UplinkProcessor(
     IEventBus bus,
     DownlinkSender downlink,
     CommandTracker commands,
+    ModemBindings bindings,
     DeviceCatalog catalog,
     Backpressure backpressure,
     CloudMetrics metrics,
@@ -81,6 +82,7 @@ public sealed class UplinkProcessor(
         }
         FrameReceipt receipt;
         byte[]? challenge = null;
+        string? taken = null;
         lock (session.Gate)
         {
             if (session.Disposed)
@@ -109,6 +111,7 @@ public sealed class UplinkProcessor(
             var path = session.CheckPath(source, uplinkData, header.Version, Stopwatch.GetTimestamp(), _challengeInterval);
             // An unproven address gets this frame's ack too (coalesced like every ack), never a command.
             if (path is PathCheck.Challenge or PathCheck.Unproven) session.NoteReplayFrom(source);
+            else if (session.TakeBinding(header.Sequence)) taken = session.EndpointText;
             if (path == PathCheck.Challenge) challenge = session.ChallengeDatagram();
             metrics.Path(path);
             session.LastSeen = DateTime.UtcNow;
@@ -117,6 +120,7 @@ public sealed class UplinkProcessor(
             metrics.AcksWithheld(1);
         }
         if (challenge is not null) downlink.SendChallenge(challenge, source);
+        if (taken is not null) bindings.Announce(session, header.Sequence, taken);
         var payload = _payload.AsMemory(0, header.PayloadLength);
         bool wellFormed = header.Kind == FrameKind.UplinkData ? PublishBatch(session, payload, header.Version, receipt) : HandleResult(session, payload);
         // Acked once every reading is durable (at once when it carried none).

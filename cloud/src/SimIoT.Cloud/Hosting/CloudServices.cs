@@ -124,6 +124,8 @@ public static class CloudServices
         services.AddSingleton<IBusHandler, SeedRequestHandler>();
         services.AddHostedService<OpenCommandReloader>();
         services.AddSingleton<IBusHandler, ModemChangesHandler>();
+        services.AddSingleton<ModemBindings>();
+        services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<ModemBindings>());
         services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
         services.AddHostedService(sp => sp.GetRequiredService<DownlinkSender>());

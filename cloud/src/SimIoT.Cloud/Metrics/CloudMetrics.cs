@@ -52,6 +52,7 @@ public sealed class CloudMetrics : IDisposable
     public void DuplicateResult() => Interlocked.Increment(ref _duplicateResults);
     public long DuplicateResults => Interlocked.Read(ref _duplicateResults);
     public void CommandTransition(CommandState state) => Interlocked.Increment(ref _commandTransitions[(int)state]);
+    public long CommandTransitions(CommandState state) => Interlocked.Read(ref _commandTransitions[(int)state]);
     public void StoreEnqueued(int count) => Interlocked.Add(ref _storeEnqueued, count);
     public void StoreWritten(int count) => Interlocked.Add(ref _storeWritten, count);
     public long StoreWrittenCount => Interlocked.Read(ref _storeWritten);

@@ -26,7 +26,9 @@ public sealed class CloudProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "simiot-cloud.dll"));
         if (role is not null) start.ArgumentList.Add(role);
-        foreach (var a in (string[])["--http-port", "0", "--udp-port", "0", "--udp-address", "127.0.0.1", "--data", data, "--init"]) start.ArgumentList.Add(a);
+        // An OS-chosen UDP port unless the settings name one (gateways sharing a port).
+        string[] osPort = settings.Contains("--udp-port") ? [] : ["--udp-port", "0"];
+        foreach (var a in (string[])["--http-port", "0", .. osPort, "--udp-address", "127.0.0.1", "--data", data, "--init"]) start.ArgumentList.Add(a);
         foreach (var s in settings) start.ArgumentList.Add(s);
         var cloud = new CloudProcess(Process.Start(start)!);
         var udp = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -35,7 +35,7 @@ public sealed class KafkaCluster : IDisposable
         // Every topic, from the catalog: a topic that appears mid-run (BME280 pressure and humidity) makes every
         // subscribed group rebalance, and the consumers that start at the end skip what came meanwhile.
         foreach (var topic in SimIoT.Cloud.Bus.CloudTopics.Telemetry(SimIoT.Protocol.Telemetry.DeviceCatalog.Default).Where(t => !t.StartsWith('^'))
-                     .Concat(["carrier-switch-ack", "downstream-request", "command-state", "modem-changes", "audit"]))
+                     .Concat(["carrier-switch-ack", "downstream-request", "command-state", "modem-changes", "audit", "modem-bindings"]))
             _anchor.Produce(topic, new Message<string, string> { Key = "warm-up", Value = "{}" });
         BootstrapServers = found.Task.Wait(TimeSpan.FromSeconds(10)) ? found.Task.Result
             : throw new InvalidOperationException("librdkafka did not log the mock cluster's address");
