@@ -42,6 +42,15 @@ public sealed class KafkaBusOptions
     /// <summary>Records waiting for the cluster's ack above which the gateway sheds new frames (below the queue's size).</summary>
     public int MaxInFlight { get; set; } = 200_000;
 
+    /// <summary>
+    /// How long a group waits for a silent member (session.timeout.ms) before giving its partitions
+    /// to the others. librdkafka's 45 s default makes a killed gateway's share of the seed commands
+    /// wait that long, and librdkafka's mock cluster holds every join to a running group for this
+    /// time less a second before it assigns anything, so a second gateway's /readyz waited ~45 s.
+    /// 10 s is above a broker's default group.min.session.timeout.ms (6 s).
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Extra librdkafka settings for every client (e.g. security.protocol).</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 }

@@ -197,6 +197,9 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
             AllowAutoCreateTopics = true,
             // Latency over batching: a fetch returns within 20 ms even from a broker (or the mock) that does not wake it early.
             FetchWaitMaxMs = 20,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            // Kafka wants heartbeats at most a third of the session apart.
+            HeartbeatIntervalMs = Math.Max(1000, (int)_options.SessionTimeout.TotalMilliseconds / 3),
         };
         bool assigned = false;
         var resume = new ResumePositions();

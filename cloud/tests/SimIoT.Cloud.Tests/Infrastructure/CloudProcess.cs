@@ -30,6 +30,9 @@ public sealed class CloudProcess : IAsyncDisposable
         string[] osPort = settings.Contains("--udp-port") ? [] : ["--udp-port", "0"];
         foreach (var a in (string[])["--http-port", "0", .. osPort, "--udp-address", "127.0.0.1", "--data", data, "--init"]) start.ArgumentList.Add(a);
         foreach (var s in settings) start.ArgumentList.Add(s);
+        // "Now listening on" is this category's line; a test's bin folder may hold an appsettings.json
+        // that silences it (the HIL rig's has the edge agent's).
+        foreach (var a in (string[])["--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information"]) start.ArgumentList.Add(a);
         var cloud = new CloudProcess(Process.Start(start)!);
         var udp = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var http = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
