@@ -48,12 +48,21 @@ public sealed class CardUplinkTests : IDisposable
             new Provisioning(Modem, MasterKey, _cloud.Endpoint, [Carrier.Att, Carrier.Verizon], Carrier.Att), null, CancellationToken.None);
     }
 
-    private IHost BuildAgent(int vpcdPort, int mpuHz = 20, int bmeHz = 5, string frameDeadline = "00:00:00.2")
+    private IHost BuildAgent(int vpcdPort, int mpuHz = 20, int bmeHz = 5, string frameDeadline = "00:00:00.2") =>
+        BuildAgentWith(vpcdPort,
+            "--Edge:Mqtt:Enabled=false", $"--Edge:Sensors:0:RateHz={mpuHz}", $"--Edge:Sensors:1:RateHz={bmeHz}",
+            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:01", $"--Edge:Uplink:FrameDeadline={frameDeadline}");
+
+    private IHost BuildMqttAgent(int vpcdPort) =>
+        BuildAgentWith(vpcdPort,
+            "--Edge:Mqtt:Port=0", "--Edge:Mqtt:BindAddress=127.0.0.1", "--Edge:Sensors:0:RateHz=1", "--Edge:Sensors:1:RateHz=1");
+
+    /// <summary>An emulated agent on the vpcd card transport with its queue in this test's folder, plus <paramref name="settings"/>.</summary>
+    private IHost BuildAgentWith(int vpcdPort, params string[] settings)
     {
         var builder = EdgeHost.CreateBuilder([
             "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={vpcdPort}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
-            "--Edge:Mqtt:Enabled=false", $"--Edge:Sensors:0:RateHz={mpuHz}", $"--Edge:Sensors:1:RateHz={bmeHz}",
-            "--Edge:Uplink:RecoveryMax=00:00:01", "--Edge:Uplink:ReplayAfter=00:00:01", $"--Edge:Uplink:FrameDeadline={frameDeadline}"], emulate: true);
+            .. settings], emulate: true);
         builder.Services.AddEdgeAgent(builder.Configuration);
         return builder.Build();
     }
@@ -65,100 +74,85 @@ public sealed class CardUplinkTests : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    [Fact]
-    public async Task Sensor_readings_reach_the_cloud_sealed_by_the_card_and_acknowledged_frames_leave_the_queue()
+    /// <summary>
+    /// Provisions the card, starts the agent (built by <paramref name="build"/> for a free vpcd port,
+    /// <see cref="BuildAgent"/> by default) and then the card host on that port.
+    /// </summary>
+    private async Task<AgentWithCard> StartAgentWithCardAsync(Func<int, IHost>? build = null)
     {
         await ProvisionCardAsync();
         int port = FreePort();
-        using var agent = BuildAgent(port);
-        await agent.StartAsync();
-        using var java = AppletCardHost.StartJava(CardState, port);
+        var agent = (build ?? (p => BuildAgent(p)))(port);
         try
         {
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Gyro, Wait);
-            var temp = await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
-            Assert.InRange(TelemetryValues.TryDecode(temp.Data.Span, out var v) ? v[0] : int.MinValue, -4000, 8500); // centi-°C from the BME280 compensation
-            Assert.InRange(DateTime.UtcNow - temp.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
-
-            var queue = agent.Services.GetRequiredService<FrameQueue>();
-            var deadline = Stopwatch.StartNew();
-            while (queue.Count > 3 && deadline.Elapsed < Wait) await Task.Delay(100);
-            Assert.True(queue.Count <= 3, $"{queue.Count} frames still waiting for acknowledgement");
-            Assert.True(_cloud.Frames > 0);
-            Assert.Equal(0, _cloud.Rejected);
+            await agent.StartAsync();
         }
-        finally
+        catch
         {
-            java.Kill(entireProcessTree: true);
-            await agent.StopAsync();
+            agent.Dispose();
+            throw;
         }
+        return new AgentWithCard(agent, CardState, port);
+    }
+
+    private static long TemperaturesSampled(IHost agent) =>
+        agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
+
+    [Fact]
+    public async Task Sensor_readings_reach_the_cloud_sealed_by_the_card_and_acknowledged_frames_leave_the_queue()
+    {
+        await using var rig = await StartAgentWithCardAsync();
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Gyro, Wait);
+        var temp = await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+        Assert.InRange(TelemetryValues.TryDecode(temp.Data.Span, out var v) ? v[0] : int.MinValue, -4000, 8500); // centi-°C from the BME280 compensation
+        Assert.InRange(DateTime.UtcNow - temp.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+
+        var queue = rig.Agent.Services.GetRequiredService<FrameQueue>();
+        var deadline = Stopwatch.StartNew();
+        while (queue.Count > 3 && deadline.Elapsed < Wait) await Task.Delay(100);
+        Assert.True(queue.Count <= 3, $"{queue.Count} frames still waiting for acknowledgement");
+        Assert.True(_cloud.Frames > 0);
+        Assert.Equal(0, _cloud.Rejected);
     }
 
     [Fact]
     public async Task A_path_challenge_comes_back_sealed_by_the_card_in_a_frame_of_its_own()
     {
-        await ProvisionCardAsync();
-        int port = FreePort();
-        using var agent = BuildAgent(port);
-        await agent.StartAsync();
-        using var java = AppletCardHost.StartJava(CardState, port);
-        try
-        {
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
-            var nonce = PathChallenge.NewNonce();
-            await _cloud.ChallengeAsync(Modem, nonce);
+        await using var rig = await StartAgentWithCardAsync();
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Imu, Wait);
+        var nonce = PathChallenge.NewNonce();
+        await _cloud.ChallengeAsync(Modem, nonce);
 
-            // The stand-in takes a reading only from a frame whose CMAC verified: the card sealed it.
-            var response = await _cloud.WaitForAsync(PathChallenge.IsResponse, Wait);
-            Assert.Equal(nonce, response.Data.ToArray());
-            Assert.InRange(DateTime.UtcNow - response.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
-            Assert.Equal(0, _cloud.Rejected);
-        }
-        finally
-        {
-            java.Kill(entireProcessTree: true);
-            await agent.StopAsync();
-        }
+        // The stand-in takes a reading only from a frame whose CMAC verified: the card sealed it.
+        var response = await _cloud.WaitForAsync(PathChallenge.IsResponse, Wait);
+        Assert.Equal(nonce, response.Data.ToArray());
+        Assert.InRange(DateTime.UtcNow - response.Timestamp, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, _cloud.Rejected);
     }
 
     [Fact]
     public async Task A_card_pulled_mid_stream_is_waited_for_and_no_reading_is_lost()
     {
-        await ProvisionCardAsync();
-        int port = FreePort();
-        using var agent = BuildAgent(port);
-        await agent.StartAsync();
-        var java = AppletCardHost.StartJava(CardState, port);
-        try
-        {
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
-            java.Kill(entireProcessTree: true);
-            await java.WaitForExitAsync();
-            var pulledAt = DateTime.UtcNow;
-            await Task.Delay(2000);
-            java.Dispose();
-            java = AppletCardHost.StartJava(CardState, port);
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature && r.Timestamp > pulledAt.AddSeconds(1), Wait);
+        await using var rig = await StartAgentWithCardAsync();
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+        await rig.PullCardAsync();
+        var pulledAt = DateTime.UtcNow;
+        await Task.Delay(2000);
+        rig.InsertCard();
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature && r.Timestamp > pulledAt.AddSeconds(1), Wait);
 
-            // Every BME280 sample taken so far (one temp reading each), before, during and after the
-            // outage, reaches the cloud exactly once.
-            long sampled = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
-            var watch = Stopwatch.StartNew();
-            while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < Wait) await Task.Delay(100);
-            var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
-            Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperature samples reached the cloud");
-            Assert.Equal(stamps.Count, stamps.Distinct().Count());
-            Assert.Contains(stamps, t => t > pulledAt && t < pulledAt.AddSeconds(2)); // sampled while the card was out
-            Assert.Equal(0, agent.Services.GetRequiredService<SimIoT.Edge.Readings.ReadingChannel>().Dropped);
-            Assert.True(agent.Services.GetRequiredService<CardUplink>().SessionsStarted >= 2);
-        }
-        finally
-        {
-            java.Kill(entireProcessTree: true);
-            java.Dispose();
-            await agent.StopAsync();
-        }
+        // Every BME280 sample taken so far (one temp reading each), before, during and after the
+        // outage, reaches the cloud exactly once.
+        long sampled = TemperaturesSampled(rig.Agent);
+        var watch = Stopwatch.StartNew();
+        while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < Wait) await Task.Delay(100);
+        var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
+        Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperature samples reached the cloud");
+        Assert.Equal(stamps.Count, stamps.Distinct().Count());
+        Assert.Contains(stamps, t => t > pulledAt && t < pulledAt.AddSeconds(2)); // sampled while the card was out
+        Assert.Equal(0, rig.Agent.Services.GetRequiredService<SimIoT.Edge.Readings.ReadingChannel>().Dropped);
+        Assert.True(rig.Agent.Services.GetRequiredService<CardUplink>().SessionsStarted >= 2);
     }
 
     [Fact]
@@ -179,7 +173,7 @@ public sealed class CardUplinkTests : IDisposable
                 while (queue.Count < 5 && watch.Elapsed < Wait) await Task.Delay(100);
                 Assert.True(queue.Count >= 5, "frames should pile up on disk while the cloud is unreachable");
                 await agent.StopAsync(); // the agent is stopped (or killed) with the backlog on disk
-                sampledWhileDown = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
+                sampledWhileDown = TemperaturesSampled(agent);
             }
             Assert.Empty(_cloud.Readings);
 
@@ -213,67 +207,83 @@ public sealed class CardUplinkTests : IDisposable
     [Fact]
     public async Task A_backlog_longer_than_the_cloud_window_arrives_in_order_after_an_outage()
     {
-        await ProvisionCardAsync();
-        int port = FreePort();
         // Frames sealed after 5 ms rather than full: many small frames, so the backlog outgrows the window quickly.
-        using var agent = BuildAgent(port, mpuHz: 100, bmeHz: 20, frameDeadline: "00:00:00.005");
-        await agent.StartAsync();
-        using var java = AppletCardHost.StartJava(CardState, port);
-        try
-        {
-            await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
-            _cloud.Down = true;
-            var queue = agent.Services.GetRequiredService<FrameQueue>();
-            var watch = Stopwatch.StartNew();
-            while (queue.Count < 3 * ReplayWindow.Size && watch.Elapsed < 3 * Wait) await Task.Delay(100);
-            Assert.True(queue.Count >= 3 * ReplayWindow.Size, $"only {queue.Count} frames piled up during the outage");
-            _cloud.Down = false;
+        await using var rig = await StartAgentWithCardAsync(port => BuildAgent(port, mpuHz: 100, bmeHz: 20, frameDeadline: "00:00:00.005"));
+        await _cloud.WaitForAsync(r => r.DeviceId == DeviceCatalog.Temperature, Wait);
+        _cloud.Down = true;
+        var queue = rig.Agent.Services.GetRequiredService<FrameQueue>();
+        var watch = Stopwatch.StartNew();
+        while (queue.Count < 3 * ReplayWindow.Size && watch.Elapsed < 3 * Wait) await Task.Delay(100);
+        Assert.True(queue.Count >= 3 * ReplayWindow.Size, $"only {queue.Count} frames piled up during the outage");
+        _cloud.Down = false;
 
-            // Every temperature sampled up to now arrives once, the ones from the outage included.
-            await Task.Delay(500);
-            long sampled = agent.Services.GetRequiredService<SamplingService>().Scheduler!.Health.Single(h => h.Name == "bme280").Samples;
-            watch.Restart();
-            while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(100);
-            var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
-            Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperatures arrived");
-            Assert.Equal(stamps.Count, stamps.Distinct().Count());
-        }
-        finally
-        {
-            java.Kill(entireProcessTree: true);
-            await agent.StopAsync();
-        }
+        // Every temperature sampled up to now arrives once, the ones from the outage included.
+        await Task.Delay(500);
+        long sampled = TemperaturesSampled(rig.Agent);
+        watch.Restart();
+        while (_cloud.Readings.Count(r => r.DeviceId == DeviceCatalog.Temperature) < sampled && watch.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(100);
+        var stamps = _cloud.Readings.Where(r => r.DeviceId == DeviceCatalog.Temperature).Select(r => r.Timestamp).ToList();
+        Assert.True(stamps.Count >= sampled, $"{stamps.Count} of {sampled} temperatures arrived");
+        Assert.Equal(stamps.Count, stamps.Distinct().Count());
     }
 
     [Fact]
     public async Task Readings_from_a_satellite_node_over_mqtt_reach_the_cloud_through_the_card()
     {
-        await ProvisionCardAsync();
-        int port = FreePort();
-        var builder = EdgeHost.CreateBuilder([
-            "--Edge:Card:Transport=vpcd", $"--Edge:Card:VpcdPort={port}", $"--Edge:QueueDirectory={Path.Combine(_dir, "queue")}",
-            "--Edge:Mqtt:Port=0", "--Edge:Mqtt:BindAddress=127.0.0.1", "--Edge:Sensors:0:RateHz=1", "--Edge:Sensors:1:RateHz=1"], emulate: true);
-        builder.Services.AddEdgeAgent(builder.Configuration);
-        using var agent = builder.Build();
-        await agent.StartAsync();
-        using var java = AppletCardHost.StartJava(CardState, port);
-        try
+        await using var rig = await StartAgentWithCardAsync(BuildMqttAgent);
+        var broker = rig.Agent.Services.GetRequiredService<MqttBrokerService>().Broker!;
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("esp32-greenhouse").Build());
+        var sampledAt = new DateTime(2026, 11, 24, 9, 30, 0, DateTimeKind.Utc);
+        await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic("simiot/esp32-greenhouse/temp")
+            .WithPayload(SimIoT.Edge.Mqtt.MqttReadingPayload.EncodeBinary(sampledAt, 1875))
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var reading = await _cloud.WaitForAsync(r => r.Timestamp == sampledAt, Wait);
+        Assert.Equal(DeviceCatalog.Temperature, reading.DeviceId);
+        Assert.Equal(TelemetryValues.Encode(1875), reading.Data.ToArray());
+    }
+
+    /// <summary>A started agent and the card host (the JVM) serving its vpcd port; disposing removes the card, then stops the agent.</summary>
+    private sealed class AgentWithCard : IAsyncDisposable
+    {
+        private readonly string _cardState;
+        private readonly int _vpcdPort;
+        private Process? _java;
+
+        public AgentWithCard(IHost agent, string cardState, int vpcdPort)
         {
-            var broker = agent.Services.GetRequiredService<MqttBrokerService>().Broker!;
-            using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
-            await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("esp32-greenhouse").Build());
-            var sampledAt = new DateTime(2026, 11, 24, 9, 30, 0, DateTimeKind.Utc);
-            await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic("simiot/esp32-greenhouse/temp")
-                .WithPayload(SimIoT.Edge.Mqtt.MqttReadingPayload.EncodeBinary(sampledAt, 1875))
-                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
-            var reading = await _cloud.WaitForAsync(r => r.Timestamp == sampledAt, Wait);
-            Assert.Equal(DeviceCatalog.Temperature, reading.DeviceId);
-            Assert.Equal(TelemetryValues.Encode(1875), reading.Data.ToArray());
+            Agent = agent;
+            _cardState = cardState;
+            _vpcdPort = vpcdPort;
+            InsertCard();
         }
-        finally
+
+        public IHost Agent { get; }
+
+        public void InsertCard() => _java = AppletCardHost.StartJava(_cardState, _vpcdPort);
+
+        /// <summary>Kills the card host and waits until it has gone, as a card pulled from its reader.</summary>
+        public async Task PullCardAsync()
         {
+            var java = _java ?? throw new InvalidOperationException("no card inserted");
+            _java = null;
             java.Kill(entireProcessTree: true);
-            await agent.StopAsync();
+            await java.WaitForExitAsync();
+            java.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                _java?.Kill(entireProcessTree: true);
+                await Agent.StopAsync();
+            }
+            finally
+            {
+                _java?.Dispose();
+                Agent.Dispose();
+            }
         }
     }
 
