@@ -25,9 +25,8 @@ public static class CommandControlApi
     private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> CancelAsync(
         uint id, HttpContext context, AuditLog audit, IModemStore modems, ICommandStore commands, ICommandControlStore control, IEventBus bus, TimeProvider time, CancellationToken ct)
     {
-        var before = await commands.FindCommandAsync(id, ct);
-        if (before is null || !await modems.VisibleAsync(before.ModemId, context.User, ct))
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}");
+        var before = await commands.FindVisibleCommandAsync(id, modems, context.User, ct);
+        if (before is null) return Problems.UnknownCommand(id);
         var now = time.GetUtcNow().UtcDateTime;
         var after = await control.CancelCommandAsync(id, now, ct) ?? before;
         if (before.State == CommandState.Cancelled || after.State != CommandState.Cancelled)

@@ -58,9 +58,8 @@ public static class CommandsApi
     private static async Task<Results<Ok<CommandDto>, ProblemHttpResult>> GetAsync(
         uint id, ClaimsPrincipal user, IModemStore modems, ICommandStore commands, ICommandHistoryStore history, CancellationToken ct)
     {
-        var record = await commands.FindCommandAsync(id, ct);
-        if (record is null || !await modems.VisibleAsync(record.ModemId, user, ct))
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}");
+        var record = await commands.FindVisibleCommandAsync(id, modems, user, ct);
+        if (record is null) return Problems.UnknownCommand(id);
         var transitions = await history.CommandHistoryAsync(id, ct);
         return TypedResults.Ok(record.ToDto() with { History = [.. transitions.Select(t => new CommandTransitionDto(t.State, t.At, t.Attempt))] });
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using SimIoT.Cloud.Commands;
 using SimIoT.Cloud.Identity;
 using SimIoT.Cloud.Store;
 using SimIoT.Protocol.V2;
@@ -13,4 +14,11 @@ internal static class ModemAccess
 {
     public static async Task<bool> VisibleAsync(this IModemStore store, ModemId id, ClaimsPrincipal user, CancellationToken ct) =>
         await store.FindOrganizationAsync(id, ct) == user.OrganizationOf();
+
+    /// <summary>The command if its modem is visible to the caller; null (answer <see cref="Problems.UnknownCommand"/>) otherwise.</summary>
+    public static async Task<CommandRecord?> FindVisibleCommandAsync(this ICommandStore commands, uint id, IModemStore modems, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var record = await commands.FindCommandAsync(id, ct);
+        return record is not null && await modems.VisibleAsync(record.ModemId, user, ct) ? record : null;
+    }
 }

@@ -9,6 +9,9 @@ internal static class Problems
     public static ProblemHttpResult UnknownModem(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown modem", detail: $"no modem {id} is registered");
 
+    public static ProblemHttpResult UnknownCommand(uint id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown command", detail: $"no command {id}");
+
     public static ProblemHttpResult BadModemId(string? id) =>
         Validation("id", $"'{id}' is not a modem id (exactly 16 hex digits)");
 
