@@ -9,6 +9,9 @@ namespace SimIoT.Cloud.Postgres;
 /// <summary>Bulk commands: a bulk row, and its commands carrying its id (counted per state by an index).</summary>
 public sealed partial class PostgresCloudStore : IBulkCommandStore
 {
+    // The organization's modems, not deleted, among the listed ids: what a bulk may queue for.
+    private const string ActiveModemsAmong = "organization = @o AND deleted_at IS NULL AND modem_id = ANY(@ids)";
+
     private void MigrateBulkCommands(ILogger logger)
     {
         using var connection = PostgresStartup.Open(_source, logger);
@@ -47,11 +50,10 @@ public sealed partial class PostgresCloudStore : IBulkCommandStore
             await turns.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         var made = new List<CommandRecord>(modems.Count);
-        await using (var insert = new NpgsqlCommand("""
+        await using (var insert = new NpgsqlCommand($"""
             INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, bulk_id)
             SELECT modem_id, @c, 'queued', 0, @now, @now, @b FROM modems
-            WHERE organization = @o AND deleted_at IS NULL AND modem_id = ANY(@ids)
-              AND (SELECT COUNT(*) FROM commands c WHERE c.modem_id = modems.modem_id AND c.state IN ('queued', 'sent')) < @open
+            WHERE {ActiveModemsAmong} AND {CommandSql.UnderOpenCap("modems.modem_id", "@open")}
             ORDER BY modem_id
             RETURNING command_id, modem_id
             """, connection, tx))
@@ -72,7 +74,7 @@ public sealed partial class PostgresCloudStore : IBulkCommandStore
 
     public async Task<IReadOnlyList<ModemId>> ActiveModemsAsync(string organization, IReadOnlyList<ModemId> ids, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT modem_id FROM modems WHERE organization = @o AND deleted_at IS NULL AND modem_id = ANY(@ids)",
+        await using var command = Command($"SELECT modem_id FROM modems WHERE {ActiveModemsAmong}",
             ("o", organization), ("ids", ids.Select(m => m.ToString()).ToArray()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var found = new List<ModemId>();

@@ -26,10 +26,10 @@ public sealed partial class PostgresCloudStore : ICommandControlStore
             turn.Parameters.AddWithValue("m", modemId.ToString());
             await turn.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        await using var insert = new NpgsqlCommand("""
+        await using var insert = new NpgsqlCommand($"""
             INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, ttl_seconds, max_attempts)
             SELECT @m, @c, 'queued', 0, @now, @now, @ttl, @max
-            WHERE (SELECT COUNT(*) FROM commands WHERE modem_id = @m AND state IN ('queued', 'sent')) < @open
+            WHERE {CommandSql.UnderOpenCap("@m", "@open")}
             RETURNING command_id
             """, connection, tx);
         insert.Parameters.AddWithValue("m", modemId.ToString());

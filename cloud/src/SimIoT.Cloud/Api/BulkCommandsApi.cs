@@ -94,9 +94,8 @@ public static class BulkCommandsApi
                 after = ModemCursor.After(page[^1], ModemSort.Id);
             }
         }
-        await audit.RecordAsync(organization, AuditLog.ActorOf(context.User), AuditActions.BulkCarrierSwitchRequested, $"bulk {id}",
-            selected == total ? $"{total} modems to {carrier}" : $"{total} modems to {carrier}, {selected - total} skipped (at the queue cap)",
-            context.Connection.RemoteIpAddress?.ToString(), whole);
+        await audit.RecordAsync(context, AuditActions.BulkCarrierSwitchRequested, $"bulk {id}",
+            selected == total ? $"{total} modems to {carrier}" : $"{total} modems to {carrier}, {selected - total} skipped (at the queue cap)", whole);
         return TypedResults.Accepted($"/api/bulk-commands/{id}", new BulkCommandAccepted(id, carrier, total, selected - total));
     }
 

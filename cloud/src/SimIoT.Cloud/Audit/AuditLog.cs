@@ -12,8 +12,10 @@ public sealed class AuditLog(IAuditStore store, IEventBus bus, TimeProvider time
     public static string ActorOf(ClaimsPrincipal user) =>
         $"{user.Identity?.AuthenticationType switch { TokenAuthenticationHandler.SchemeName => "token", OidcBearer.SchemeName or OidcSignIn.SchemeName => "oidc", _ => "user" }}:{user.Identity?.Name}";
 
-    public Task RecordAsync(HttpContext context, string action, string target, string? detail = null) =>
-        RecordAsync(context.User.OrganizationOf(), ActorOf(context.User), action, target, detail, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+    /// <summary>Records what the caller did; <paramref name="cancellationToken"/> is the request's abort unless given (a bulk is audited even if its caller goes away).</summary>
+    public Task RecordAsync(HttpContext context, string action, string target, string? detail = null, CancellationToken? cancellationToken = null) =>
+        RecordAsync(context.User.OrganizationOf(), ActorOf(context.User), action, target, detail, context.Connection.RemoteIpAddress?.ToString(),
+            cancellationToken ?? context.RequestAborted);
 
     public async Task RecordAsync(string organization, string actor, string action, string target, string? detail, string? address, CancellationToken cancellationToken)
     {

@@ -7,15 +7,13 @@ namespace SimIoT.Cloud.Store;
 /// <summary>Bulk commands: a bulk row, and its commands carrying its id (counted per state by an index).</summary>
 public sealed partial class SqliteCloudStore : IBulkCommandStore
 {
+    // The organization's modems, not deleted, among the listed ids: what a bulk may queue for.
+    private const string ActiveModemsAmong = "organization = $o AND deleted_at IS NULL AND modem_id IN (SELECT value FROM json_each($ids))";
+
     private void MigrateBulkCommands()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('commands') WHERE name = 'bulk_id'";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            command.CommandText = "ALTER TABLE commands ADD COLUMN bulk_id INTEGER";
-            command.ExecuteNonQuery();
-        }
+        AlterUnlessColumn(command, "commands", "bulk_id", "ALTER TABLE commands ADD COLUMN bulk_id INTEGER");
         command.CommandText = """
             CREATE TABLE IF NOT EXISTS bulk_commands (
                 bulk_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,11 +37,10 @@ public sealed partial class SqliteCloudStore : IBulkCommandStore
         LockedAsync<IReadOnlyList<CommandRecord>>(c =>
         {
             // One statement, so one transaction: the batch is made whole or not at all.
-            using var command = Command(c, """
+            using var command = Command(c, $"""
                 INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, bulk_id)
                 SELECT modem_id, $c, 'queued', 0, $now, $now, $b FROM modems
-                WHERE organization = $o AND deleted_at IS NULL AND modem_id IN (SELECT value FROM json_each($ids))
-                  AND (SELECT COUNT(*) FROM commands c WHERE c.modem_id = modems.modem_id AND c.state IN ('queued', 'sent')) < $open
+                WHERE {ActiveModemsAmong} AND {CommandSql.UnderOpenCap("modems.modem_id", "$open")}
                 ORDER BY modem_id
                 RETURNING command_id, modem_id
                 """, ("$c", carrier), ("$now", now), ("$b", bulkId), ("$o", organization), ("$ids", IdsJson(modems)), ("$open", maxOpen));
@@ -56,10 +53,7 @@ public sealed partial class SqliteCloudStore : IBulkCommandStore
     public Task<IReadOnlyList<ModemId>> ActiveModemsAsync(string organization, IReadOnlyList<ModemId> ids, CancellationToken cancellationToken) =>
         LockedAsync<IReadOnlyList<ModemId>>(c =>
         {
-            using var command = Command(c, """
-                SELECT modem_id FROM modems
-                WHERE organization = $o AND deleted_at IS NULL AND modem_id IN (SELECT value FROM json_each($ids))
-                """, ("$o", organization), ("$ids", IdsJson(ids)));
+            using var command = Command(c, $"SELECT modem_id FROM modems WHERE {ActiveModemsAmong}", ("$o", organization), ("$ids", IdsJson(ids)));
             using var reader = command.ExecuteReader();
             var found = new List<ModemId>();
             while (reader.Read()) found.Add(ModemId.Parse(reader.GetString(0)));

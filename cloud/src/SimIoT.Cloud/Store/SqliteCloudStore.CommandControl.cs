@@ -9,12 +9,7 @@ public sealed partial class SqliteCloudStore : ICommandControlStore
     private void MigrateCommandControl()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('commands') WHERE name = 'ttl_seconds'";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            command.CommandText = "ALTER TABLE commands ADD COLUMN ttl_seconds INTEGER; ALTER TABLE commands ADD COLUMN max_attempts INTEGER;";
-            command.ExecuteNonQuery();
-        }
+        AlterUnlessColumn(command, "commands", "ttl_seconds", "ALTER TABLE commands ADD COLUMN ttl_seconds INTEGER; ALTER TABLE commands ADD COLUMN max_attempts INTEGER;");
         command.CommandText = "CREATE INDEX IF NOT EXISTS commands_open_by_modem ON commands (modem_id) WHERE state IN ('queued', 'sent')";
         command.ExecuteNonQuery();
     }
@@ -22,10 +17,10 @@ public sealed partial class SqliteCloudStore : ICommandControlStore
     public Task<CommandRecord?> TryCreateCommandAsync(ModemId modemId, string carrier, DateTime now, TimeSpan? timeToLive, int? maxAttempts, int maxOpen, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         int? ttl = timeToLive is { } t ? (int)t.TotalSeconds : null;
-        using var command = Command(c, """
+        using var command = Command(c, $"""
             INSERT INTO commands (modem_id, carrier, state, attempts, created_at, updated_at, ttl_seconds, max_attempts)
             SELECT $m, $c, 'queued', 0, $now, $now, $ttl, $max
-            WHERE (SELECT COUNT(*) FROM commands WHERE modem_id = $m AND state IN ('queued', 'sent')) < $open
+            WHERE {CommandSql.UnderOpenCap("$m", "$open")}
             RETURNING command_id
             """, ("$m", modemId.ToString()), ("$c", carrier), ("$now", now), ("$ttl", ttl), ("$max", maxAttempts), ("$open", maxOpen));
         return command.ExecuteScalar() is long id

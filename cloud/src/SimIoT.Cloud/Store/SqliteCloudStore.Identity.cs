@@ -61,15 +61,10 @@ public sealed partial class SqliteCloudStore : IIdentityStore, IAuditStore
         command.Transaction = tx;
         command.CommandText = IdentitySchema;
         command.ExecuteNonQuery();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('modems') WHERE name = 'organization'";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            command.CommandText = $"""
-                ALTER TABLE modems ADD COLUMN organization TEXT NOT NULL DEFAULT '{OrganizationNames.Default}';
-                CREATE INDEX modems_by_organization ON modems (organization, modem_id);
-                """;
-            command.ExecuteNonQuery();
-        }
+        AlterUnlessColumn(command, "modems", "organization", $"""
+            ALTER TABLE modems ADD COLUMN organization TEXT NOT NULL DEFAULT '{OrganizationNames.Default}';
+            CREATE INDEX modems_by_organization ON modems (organization, modem_id);
+            """);
         command.CommandText = "INSERT OR IGNORE INTO organizations (name, created_at) VALUES ($name, $now)";
         command.Parameters.AddWithValue("$name", OrganizationNames.Default);
         command.Parameters.AddWithValue("$now", DateTime.UtcNow);

@@ -148,6 +148,15 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         }
     }
 
+    /// <summary>Runs <paramref name="alter"/> on a file whose <paramref name="table"/> lacks <paramref name="column"/> (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static void AlterUnlessColumn(SqliteCommand command, string table, string column, string alter)
+    {
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if ((long)command.ExecuteScalar()! != 0) return;
+        command.CommandText = alter;
+        command.ExecuteNonQuery();
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
