@@ -9,7 +9,7 @@ namespace SimIoT.Cloud.Postgres;
 /// The raw <c>telemetry</c> table is range-partitioned by <c>time</c>, one partition per UTC day
 /// (<c>telemetry_pYYYYMMDD</c>), so retention drops whole days instead of deleting rows
 /// (docs/decisions.md, "PostgreSQL: daily partitions"). Partitions are made ahead (today and
-/// <see cref="DaysAhead"/> days) at start and on each retention pass, and at write time for any day
+/// <see cref="DaysAhead"/> days) at start (<see cref="PostgresPartitionsAhead"/>) and on each retention pass, and at write time for any day
 /// up to then that has none; readings beyond, or for a day whose partition is being dropped, land in
 /// <c>telemetry_default</c>, so no reading ever lacks a table. A database from before partitioning
 /// keeps its table as one partition, <c>telemetry_before_YYYYMMDD</c>, covering everything before
@@ -82,7 +82,8 @@ public sealed partial class PostgresCloudStore
             await EnsurePartitionAsync(day, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task EnsureAheadAsync(CancellationToken cancellationToken) =>
+    /// <summary>Makes the partitions of today and the <see cref="DaysAhead"/> days after it (at start, by <see cref="PostgresPartitionsAhead"/>, and on each retention pass).</summary>
+    public Task EnsureAheadAsync(CancellationToken cancellationToken) =>
         EnsurePartitionsAsync(Enumerable.Range(0, DaysAhead + 1).Select(Today.AddDays), cancellationToken);
 
     /// <summary>

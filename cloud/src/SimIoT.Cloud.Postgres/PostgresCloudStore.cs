@@ -29,7 +29,6 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
         int applied = Migrate(logger);
         MigrateRetention(logger);
         MigratePartitions(logger);
-        EnsureAheadAsync(CancellationToken.None).GetAwaiter().GetResult();
         MigrateBulkCommands(logger);
         if (_keys is not null) RewrapKeys(_keys);
         logger.LogInformation("PostgreSQL schema at version {Version}", applied);

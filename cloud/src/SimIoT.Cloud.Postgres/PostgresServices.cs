@@ -23,6 +23,7 @@ public static class PostgresServices
         services.AddSingleton<IStoreProbe>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<ITelemetryRetention>(sp => sp.GetRequiredService<PostgresCloudStore>());
         services.AddSingleton<IBulkCommandStore>(sp => sp.GetRequiredService<PostgresCloudStore>());
+        services.AddHostedService<PostgresPartitionsAhead>();
         return services;
     }
 }

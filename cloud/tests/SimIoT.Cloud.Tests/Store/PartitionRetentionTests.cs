@@ -27,8 +27,13 @@ public sealed class PartitionRetentionTests
 
     private static TelemetryPoint Reading(DateTime at, int value) => new(Modem.ToString(), "temp", 3, at, [value]);
 
-    private static PostgresCloudStore Open(PostgresDatabase db, TimeProvider time) =>
-        new(Options.Create(new StoreOptions { Postgres = db.ConnectionString }), NullLogger<PostgresCloudStore>.Instance, time: time);
+    /// <summary>The store as the cloud starts it: made, then its partitions ahead (<see cref="PostgresPartitionsAhead"/>).</summary>
+    private static async Task<PostgresCloudStore> OpenAsync(PostgresDatabase db, TimeProvider time)
+    {
+        var store = new PostgresCloudStore(Options.Create(new StoreOptions { Postgres = db.ConnectionString }), NullLogger<PostgresCloudStore>.Instance, time: time);
+        await new PostgresPartitionsAhead(store).StartAsync(CancellationToken.None);
+        return store;
+    }
 
     private static TelemetryRetention Job(PostgresCloudStore store, TimeProvider time) => new(store,
         Options.Create(new RetentionOptions { Raw = TimeSpan.FromDays(7), Minutes = TimeSpan.FromDays(90), Hours = TimeSpan.FromDays(730) }),
@@ -51,7 +56,7 @@ public sealed class PartitionRetentionTests
     {
         await using var db = await PostgresDatabase.CreateAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(T0));
-        using var store = Open(db, time);
+        using var store = await OpenAsync(db, time);
         await store.WriteAsync(Hourly(), CancellationToken.None);
         Assert.Equal(["telemetry_default", "telemetry_p20260101", "telemetry_p20260102", "telemetry_p20260103"], await PartitionsAsync(db));
         Assert.Equal(0, await ScalarAsync(db, "SELECT COUNT(*) FROM telemetry_default"));
@@ -77,7 +82,7 @@ public sealed class PartitionRetentionTests
     {
         await using var db = await PostgresDatabase.CreateAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(T0));
-        using var store = Open(db, time);
+        using var store = await OpenAsync(db, time);
         await store.WriteAsync(Hourly(), CancellationToken.None);
         time.SetUtcNow(new DateTimeOffset(T0.AddDays(8.5)));
         await Job(store, time).RunOnceAsync(CancellationToken.None);
@@ -117,7 +122,7 @@ public sealed class PartitionRetentionTests
         var time = new FakeTimeProvider(new DateTimeOffset(T0.AddDays(2.5)));
         TelemetryPoint[] stored = [Reading(T0.AddHours(10), 1), Reading(T0.AddHours(34), 2), Reading(T0.AddHours(130), 3)];
 
-        using (var store = Open(db, time))
+        using (var store = await OpenAsync(db, time))
         {
             Assert.Equal("p", (string)(await db.QueryAsync("SELECT relkind::text FROM pg_class WHERE oid = 'telemetry'::regclass")).Single()[0]!);
             // The old table is the partition of everything before the day after the conversion; what was dated later moved to the default one.
@@ -127,11 +132,11 @@ public sealed class PartitionRetentionTests
             await store.WriteAsync(stored, CancellationToken.None); // already there: still one row each
             Assert.Equal(stored.Select(p => (p.Timestamp, p.Values[0])), await SeriesAsync(store));
         }
-        using (var again = Open(db, time))
+        using (var again = await OpenAsync(db, time))
             Assert.Equal(["telemetry_before_20260104", "telemetry_default", "telemetry_p20260104", "telemetry_p20260105"], await PartitionsAsync(db));
 
         time.SetUtcNow(new DateTimeOffset(T0.AddDays(10))); // the legacy partition's last day has expired
-        using var later = Open(db, time);
+        using var later = await OpenAsync(db, time);
         Assert.Equal(2, (await Job(later, time).RunOnceAsync(CancellationToken.None)).RawRows);
         Assert.DoesNotContain("telemetry_before_20260104", await PartitionsAsync(db));
         Assert.Empty(await TablesLikeAsync(db, "telemetry_before_"));
