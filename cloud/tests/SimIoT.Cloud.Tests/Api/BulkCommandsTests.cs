@@ -70,8 +70,7 @@ public class BulkCommandsTests
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
         var settings = new Dictionary<string, string?> { ["Commands:MaxQueuedPerModem"] = "2" };
-        if (db is not null) settings["Store:Postgres"] = db.ConnectionString;
-        await using var cloud = await CloudHarness.StartAsync(settings);
+        await using var cloud = await CloudHarness.StartAsync(settings, postgres: db);
         var full = await cloud.AddModemAsync(0xb31, "full");
         var free = await cloud.AddModemAsync(0xb32, "free");
         // Never heard, so its two commands stay queued: the modem is at the cap.

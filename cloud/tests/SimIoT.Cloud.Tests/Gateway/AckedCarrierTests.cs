@@ -16,8 +16,7 @@ public class AckedCarrierTests
         // The gateway's periodic flush of modem state (which also writes the carrier) held back for
         // the whole test: only the acked command's own transaction can bring the carrier in time.
         var settings = new Dictionary<string, string?> { ["Gateway:FlushInterval"] = "00:10:00" };
-        if (db is not null) settings["Store:Postgres"] = db.ConnectionString;
-        await using var cloud = await CloudHarness.StartAsync(settings);
+        await using var cloud = await CloudHarness.StartAsync(settings, postgres: db);
         var modem = await cloud.AddModemAsync(0xac1, "switching");
         modem.SendData();
         await using var events = await SseClient.ConnectAsync(cloud.Http);

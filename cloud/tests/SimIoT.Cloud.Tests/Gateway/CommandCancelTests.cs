@@ -9,13 +9,6 @@ namespace SimIoT.Cloud.Tests.Gateway;
 /// <summary>POST /api/commands/{id}/cancel: a queued command is cancelled and never sent; a sent one cannot be unsent.</summary>
 public class CommandCancelTests
 {
-    private static async Task<CloudHarness> StartAsync(PostgresDatabase? db, Dictionary<string, string?>? settings = null)
-    {
-        settings ??= [];
-        if (db is not null) settings["Store:Postgres"] = db.ConnectionString;
-        return await CloudHarness.StartAsync(settings);
-    }
-
     private static async Task<uint> SwitchAsync(CloudHarness cloud, string modemId, string carrier)
     {
         var response = await cloud.Http.PostAsJsonAsync($"/api/modems/{modemId}/carrier-switch", new { carrier });
@@ -37,7 +30,7 @@ public class CommandCancelTests
     public async Task A_queued_command_is_cancelled_audited_streamed_and_never_sent(bool postgres)
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
-        await using var cloud = await StartAsync(db);
+        await using var cloud = await CloudHarness.StartAsync(postgres: db);
         var modem = await cloud.AddModemAsync(0xca1);
         await using var sse = await SseClient.ConnectAsync(cloud.Http);
         // No frame from the modem yet: no binding, so both commands stay queued.
@@ -78,7 +71,7 @@ public class CommandCancelTests
     public async Task A_sent_command_cannot_be_unsent_and_a_finished_one_cannot_be_cancelled(bool postgres)
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
-        await using var cloud = await StartAsync(db);
+        await using var cloud = await CloudHarness.StartAsync(postgres: db);
         var modem = await cloud.AddModemAsync(0xca2);
         modem.AnswerCommands = false;
         modem.SendData();
@@ -123,7 +116,7 @@ public class CommandCancelTests
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
         // One unanswered attempt of 1 s each: the first command of a round is on the wire, the others wait behind it.
-        await using var cloud = await StartAsync(db, new() { ["Commands:AckTimeout"] = "00:00:01", ["Commands:MaxAttempts"] = "1", ["Commands:MaxQueuedPerModem"] = "16" });
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Commands:AckTimeout"] = "00:00:01", ["Commands:MaxAttempts"] = "1", ["Commands:MaxQueuedPerModem"] = "16" }, postgres: db);
         var modem = await cloud.AddModemAsync(0xca4);
         modem.AnswerCommands = false;
         modem.SendData(); // a fresh binding: each command is sent as soon as the gateway has it

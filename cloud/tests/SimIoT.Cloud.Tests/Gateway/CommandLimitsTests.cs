@@ -8,12 +8,6 @@ namespace SimIoT.Cloud.Tests.Gateway;
 /// <summary>Per-command time to live and attempt limit, bounded by configuration; the per-modem queue cap; the modem-deleted state.</summary>
 public class CommandLimitsTests
 {
-    private static async Task<CloudHarness> StartAsync(PostgresDatabase? db, Dictionary<string, string?> settings)
-    {
-        if (db is not null) settings["Store:Postgres"] = db.ConnectionString;
-        return await CloudHarness.StartAsync(settings);
-    }
-
     private static async Task<uint> SwitchAsync(CloudHarness cloud, string modemId, object body)
     {
         var response = await cloud.Http.PostAsJsonAsync($"/api/modems/{modemId}/carrier-switch", body);
@@ -35,12 +29,12 @@ public class CommandLimitsTests
     public async Task A_commands_own_ttl_and_attempts_apply_and_are_bounded_by_configuration(bool postgres)
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
-        await using var cloud = await StartAsync(db, new()
+        await using var cloud = await CloudHarness.StartAsync(new()
         {
             ["Commands:AckTimeout"] = "00:00:00.300",
             ["Commands:MaxAttempts"] = "3",
             ["Commands:MaxTimeToLive"] = "00:01:00",
-        });
+        }, postgres: db);
         var modem = await cloud.AddModemAsync(0xd11);
         string path = $"/api/modems/{modem.Id}/carrier-switch";
 
@@ -84,7 +78,7 @@ public class CommandLimitsTests
     public async Task Past_the_per_modem_queue_cap_a_switch_is_429_even_when_requests_race(bool postgres)
     {
         await using var db = postgres ? await PostgresDatabase.CreateAsync() : null;
-        await using var cloud = await StartAsync(db, new() { ["Commands:MaxQueuedPerModem"] = "3" });
+        await using var cloud = await CloudHarness.StartAsync(new() { ["Commands:MaxQueuedPerModem"] = "3" }, postgres: db);
         var modem = await cloud.AddModemAsync(0xd12); // no binding: everything stays queued
         var other = await cloud.AddModemAsync(0xd13);
 

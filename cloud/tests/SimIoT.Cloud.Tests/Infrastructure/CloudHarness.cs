@@ -50,7 +50,9 @@ public sealed class CloudHarness : IAsyncDisposable
     /// <summary>The headers a browser page needs to call the API as <see cref="Token"/>.</summary>
     public Dictionary<string, string> AuthHeaders => new() { ["Authorization"] = $"Bearer {Token}" };
 
-    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="postgres">The store: this PostgreSQL database, or SQLite in the data folder when null.</param>
+    public static async Task<CloudHarness> StartAsync(Dictionary<string, string?>? settings = null, CloudRole role = CloudRole.All, string? dataDir = null,
+        Action<WebApplicationBuilder>? configure = null, PostgresDatabase? postgres = null)
     {
         bool owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("simiot-cloud-test").FullName;
@@ -66,6 +68,7 @@ public sealed class CloudHarness : IAsyncDisposable
             ["Store:KeyEncryptionKey"] = TestKek,
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
+        if (postgres is not null) all["Store:Postgres"] = postgres.ConnectionString;
         var errors = new ErrorLogCollector();
         var app = CloudApp.Build(role, all, configure: b =>
         {

@@ -26,8 +26,7 @@ public sealed class FleetCloud : IAsyncDisposable
         // Fresh for half an hour: the fleets' "seen seconds ago" stay fresh and "an hour ago" stale
         // however long a test takes on a busy machine.
         var settings = new Dictionary<string, string?> { ["Gateway:LinkFreshness"] = "00:30:00" };
-        if (database is not null) settings["Store:Postgres"] = database.ConnectionString;
-        return new FleetCloud(await CloudHarness.StartAsync(settings), database);
+        return new FleetCloud(await CloudHarness.StartAsync(settings, postgres: database), database);
     }
 
     /// <summary>Every page of <paramref name="query"/>, following Link rel="next"; <paramref name="between"/> runs after each page.</summary>

@@ -14,9 +14,8 @@ public class PostgresStoreTests
     public async Task Cloud_on_postgres_stores_queries_downsamples_and_tracks_commands_and_migrates_once()
     {
         await using var db = await PostgresDatabase.CreateAsync();
-        var settings = new Dictionary<string, string?> { ["Store:Postgres"] = db.ConnectionString };
         string modemId;
-        await using (var cloud = await CloudHarness.StartAsync(settings))
+        await using (var cloud = await CloudHarness.StartAsync(postgres: db))
         {
             var modem = await cloud.AddModemAsync(0x6001, "pg modem");
             modemId = modem.Id.ToString();
@@ -39,7 +38,7 @@ public class PostgresStoreTests
             await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/modems/{modemId}"), j => j.GetProperty("carrier").GetString() == "Verizon", "carrier stored");
         }
         // A second start on the same database: the schema is already there, the data too.
-        await using (var again = await CloudHarness.StartAsync(settings))
+        await using (var again = await CloudHarness.StartAsync(postgres: db))
         {
             var modem = await again.GetJsonAsync($"/api/modems/{modemId}");
             Assert.Equal("Verizon", modem.GetProperty("carrier").GetString());
@@ -52,7 +51,7 @@ public class PostgresStoreTests
     public async Task Every_grafana_query_runs_on_the_schema_and_finds_the_data()
     {
         await using var db = await PostgresDatabase.CreateAsync();
-        await using var cloud = await CloudHarness.StartAsync(new() { ["Store:Postgres"] = db.ConnectionString });
+        await using var cloud = await CloudHarness.StartAsync(postgres: db);
         var modem = await cloud.AddModemAsync(0x6002, "grafana modem");
         var now = DateTime.UtcNow;
         modem.SendReading(3, now, 2150);
