@@ -12,7 +12,6 @@ namespace SimIoT.Hil.Tests.Rig;
 /// </summary>
 public sealed class PrivatePcscd : IDisposable
 {
-    private const string VpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
     private readonly Process _pcscd;
     private readonly string _configDir;
 
@@ -30,24 +29,15 @@ public sealed class PrivatePcscd : IDisposable
     public const string ReaderName = "SimIoT HIL PCD 00 00";
 
     /// <summary>pcscd's socket as seen from outside its namespace.</summary>
-    public string Socket => $"/proc/{_pcscd.Id}/root/run/pcscd/pcscd.comm";
+    public string Socket => PrivatePcscdLaunch.SocketOf(_pcscd.Id);
 
     public static async Task<PrivatePcscd> StartAsync()
     {
-        if (!File.Exists(VpcdDriver)) throw new InvalidOperationException($"{VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
+        if (!File.Exists(PrivatePcscdLaunch.VpcdDriver)) throw new InvalidOperationException($"{PrivatePcscdLaunch.VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
         var configDir = Directory.CreateTempSubdirectory("simiot-hil-pcscd-").FullName;
         int port = VpcdPorts.FreePair();
-        await File.WriteAllTextAsync(Path.Combine(configDir, "vpcd"),
-            $"FRIENDLYNAME \"SimIoT HIL PCD\"\nDEVICENAME /dev/null:0x{port:X4}\nLIBPATH {VpcdDriver}\nCHANNELID 0x{port:X4}\n");
-        // unshare execs sh which execs pcscd: the process held is pcscd itself; --auto-exit is the
-        // safety net should the test host die without disposing it.
-        var process = Process.Start(new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c",
-            $"mkdir -p /run/pcscd && mount -t tmpfs simiot-pcscd /run/pcscd && exec pcscd --foreground --auto-exit -c '{configDir}'"])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        PrivatePcscdLaunch.WriteVpcdConfig(configDir, "SimIoT HIL PCD", port);
+        var process = Process.Start(PrivatePcscdLaunch.StartInfo(configDir))!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };

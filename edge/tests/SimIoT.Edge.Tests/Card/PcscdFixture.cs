@@ -17,21 +17,19 @@ namespace SimIoT.Edge.Tests.Card;
 /// </summary>
 public sealed partial class PcscdFixture : IDisposable
 {
-    private const string VpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
     private readonly Process? _private;
     private readonly string? _configDir;
 
     public PcscdFixture()
     {
-        if (!File.Exists(VpcdDriver)) throw new InvalidOperationException($"{VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
+        if (!File.Exists(PrivatePcscdLaunch.VpcdDriver)) throw new InvalidOperationException($"{PrivatePcscdLaunch.VpcdDriver} is missing: install vsmartcard-vpcd (scripts/apt-packages.txt)");
         string? whyNotPrivate = Environment.GetEnvironmentVariable("SIMIOT_TEST_PCSCD") == "system" ? "SIMIOT_TEST_PCSCD=system" : null;
         if (whyNotPrivate is null)
         {
             _configDir = Directory.CreateTempSubdirectory("simiot-pcscd-").FullName;
             Port = VpcdPorts.FreePair();
             ReaderName = "SimIoT Test PCD 00 00";
-            File.WriteAllText(Path.Combine(_configDir, "vpcd"),
-                $"FRIENDLYNAME \"SimIoT Test PCD\"\nDEVICENAME /dev/null:0x{Port:X4}\nLIBPATH {VpcdDriver}\nCHANNELID 0x{Port:X4}\n");
+            PrivatePcscdLaunch.WriteVpcdConfig(_configDir, "SimIoT Test PCD", Port);
             _private = TryStartPrivate(_configDir, out whyNotPrivate);
         }
 
@@ -104,19 +102,10 @@ public sealed partial class PcscdFixture : IDisposable
             return null;
         }
 
-        // unshare execs sh which execs pcscd: the process we hold is pcscd itself. --auto-exit is the
-        // safety net should the test host die without disposing the fixture.
-        var start = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c",
-            $"mkdir -p /run/pcscd && mount -t tmpfs simiot-pcscd /run/pcscd && exec pcscd --foreground --auto-exit -c '{configDir}'"])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         Process process;
         try
         {
-            process = Process.Start(start)!;
+            process = Process.Start(PrivatePcscdLaunch.StartInfo(configDir))!;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -128,7 +117,7 @@ public sealed partial class PcscdFixture : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        string socket = $"/proc/{process.Id}/root/run/pcscd/pcscd.comm";
+        string socket = PrivatePcscdLaunch.SocketOf(process.Id);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!File.Exists(socket) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
         if (process.HasExited || !File.Exists(socket))
