@@ -71,6 +71,14 @@ if [[ "$arch" == arm64 ]]; then
   publish_edge_arm64
 fi
 
+# S9 (the distributed profile) needs PostgreSQL: the same throwaway cluster ./simiot test starts,
+# unless a server is named already (./simiot test exports it before it runs this).
+if [[ -z "${SIMIOT_TEST_POSTGRES:-}" ]]; then
+  source "$SIMIOT_ROOT/scripts/services.sh"
+  start_test_services
+  trap stop_test_services EXIT
+fi
+
 expr="FullyQualifiedName~SimIoT.Hil"
 [[ "$arch" == arm64 ]] && expr="$expr&FullyQualifiedName~arm64_agent"
 [[ -n "$filter" ]] && expr="($expr)&($filter)"
