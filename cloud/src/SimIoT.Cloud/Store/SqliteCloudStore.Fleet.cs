@@ -22,6 +22,15 @@ public sealed partial class SqliteCloudStore : IFleetStore
         }
         command.CommandText = FleetSql.Sqlite.Indexes + CarrierOnAck + CommandHistorySchema;
         command.ExecuteNonQuery();
+        // The nickname trigrams: a file from before them gets the table filled from its modems,
+        // in the transaction that creates it, so no modem is ever missing from it.
+        command.CommandText = $"SELECT COUNT(*) FROM sqlite_master WHERE name = '{SqliteTrigrams.Table}'";
+        bool create = (long)command.ExecuteScalar()! == 0;
+        using var tx = _connection.BeginTransaction();
+        command.Transaction = tx;
+        command.CommandText = SqliteTrigrams.Schema(create);
+        command.ExecuteNonQuery();
+        tx.Commit();
     }
 
     // An acked switch and the modem's new carrier are one change for readers: the trigger writes
@@ -36,7 +45,7 @@ public sealed partial class SqliteCloudStore : IFleetStore
 
     public Task<IReadOnlyList<ModemRecord>> QueryModemsAsync(ModemFilter filter, ModemSort sort, ModemCursor? after, int limit, CancellationToken cancellationToken) => LockedAsync<IReadOnlyList<ModemRecord>>(c =>
     {
-        var (sql, parameters) = FleetSql.Sqlite.Page(FleetColumns, filter, sort, after, limit);
+        var (sql, parameters) = FleetSql.Sqlite.Page(FleetColumns, filter, sort, after, limit, Narrow(c, filter));
         using var command = Command(c, sql, [.. parameters]);
         using var reader = command.ExecuteReader();
         var modems = new List<ModemRecord>();
@@ -46,10 +55,28 @@ public sealed partial class SqliteCloudStore : IFleetStore
 
     public Task<long> CountModemsAsync(ModemFilter filter, CancellationToken cancellationToken) => LockedAsync(c =>
     {
-        var (sql, parameters) = FleetSql.Sqlite.Count(filter);
+        var (sql, parameters) = FleetSql.Sqlite.Count(filter, Narrow(c, filter));
         using var command = Command(c, sql, [.. parameters]);
         return (long)command.ExecuteScalar()!;
     }, cancellationToken);
+
+    /// <summary>
+    /// Whether a nickname search reads its candidates from the trigram table: yes when they are
+    /// fewer than <see cref="MaxSearchCandidates"/>. A q in thousands of nicknames ("valve") is
+    /// found sooner by walking the order's index (a page of matches is near its start) than by
+    /// looking every candidate up and sorting them.
+    /// </summary>
+    private static bool Narrow(SqliteConnection c, ModemFilter filter)
+    {
+        if (FleetSql.Sqlite.Candidates(filter, MaxSearchCandidates) is not var (sql, parameters)) return false;
+        using var command = Command(c, sql, [.. parameters]);
+        return (long)command.ExecuteScalar()! < MaxSearchCandidates;
+    }
+
+    // A thousand lookups and a sort of a thousand rows take about a millisecond; a q with more
+    // candidates matches at least 1 % of a 100,000-modem organization, so a page walk meets 100
+    // matches within 10,000 rows.
+    private const int MaxSearchCandidates = 1000;
 
     public Task<ModemRecord?> PatchModemAsync(ModemId id, ModemPatch patch, CancellationToken cancellationToken) => LockedAsync(c =>
     {
