@@ -73,9 +73,9 @@ public sealed partial class SqliteCloudStore : IFleetStore
         return (long)command.ExecuteScalar()! < MaxSearchCandidates;
     }
 
-    // A thousand lookups and a sort of a thousand rows take about a millisecond; a q with more
-    // candidates matches at least 1 % of a 100,000-modem organization, so a page walk meets 100
-    // matches within 10,000 rows.
+    // A thousand lookups and a sort of a thousand rows take about a millisecond. More candidates
+    // than that, in an organization of 100,000 alone, are at least 1 % of it, so a page's walk
+    // meets its 100 matches within some 10,000 rows (and a count reads the covering index, as before).
     private const int MaxSearchCandidates = 1000;
 
     public Task<ModemRecord?> PatchModemAsync(ModemId id, ModemPatch patch, CancellationToken cancellationToken) => LockedAsync(c =>
@@ -90,20 +90,33 @@ public sealed partial class SqliteCloudStore : IFleetStore
 
     public Task AddModemsAsync(IReadOnlyList<ModemRecord> modems, CancellationToken cancellationToken) => LockedAsync(c =>
     {
+        const string Columns = "modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, organization, tags, downlink_endpoint";
         using var tx = c.BeginTransaction();
-        using var insert = Command(c, """
-            INSERT INTO modems (modem_id, nickname, protocol, master_key, registered_at, carrier, last_seen, endpoint, organization, tags, downlink_endpoint)
+        // The rows go into modems in one statement: the trigram table's trigger then runs in one
+        // statement too, and FTS5 writes its index once instead of once per row (6x slower).
+        using (var stage = Command(c, $"CREATE TEMP TABLE new_modems AS SELECT {Columns} FROM modems WHERE 0"))
+        {
+            stage.Transaction = tx;
+            stage.ExecuteNonQuery();
+        }
+        using (var insert = Command(c, $"""
+            INSERT INTO temp.new_modems ({Columns})
             VALUES ($id, $nick, $proto, $key, $at, $carrier, $seen, $endpoint, $org, $tags, $downlink)
             """, ("$id", null), ("$nick", null), ("$proto", null), ("$key", null), ("$at", null), ("$carrier", null), ("$seen", null),
-            ("$endpoint", null), ("$org", null), ("$tags", null), ("$downlink", null));
-        insert.Transaction = tx;
-        foreach (var m in modems)
+            ("$endpoint", null), ("$org", null), ("$tags", null), ("$downlink", null)))
         {
-            object?[] values = [m.Id.ToString(), m.Nickname, m.Protocol == ModemProtocol.V1 ? "v1" : "v2", m.MasterKey is { } key ? Keys.Protect(m.Id, key) : null,
-                m.RegisteredAt, m.Carrier, m.LastSeen, m.Endpoint, m.Organization, ModemTags.Encode(m.Tags), m.DownlinkEndpoint];
-            for (int i = 0; i < values.Length; i++) insert.Parameters[i].Value = values[i] ?? DBNull.Value;
-            insert.ExecuteNonQuery();
+            insert.Transaction = tx;
+            foreach (var m in modems)
+            {
+                object?[] values = [m.Id.ToString(), m.Nickname, m.Protocol == ModemProtocol.V1 ? "v1" : "v2", m.MasterKey is { } key ? Keys.Protect(m.Id, key) : null,
+                    m.RegisteredAt, m.Carrier, m.LastSeen, m.Endpoint, m.Organization, ModemTags.Encode(m.Tags), m.DownlinkEndpoint];
+                for (int i = 0; i < values.Length; i++) insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
         }
+        using var move = Command(c, $"INSERT INTO modems ({Columns}) SELECT {Columns} FROM temp.new_modems; DROP TABLE temp.new_modems;");
+        move.Transaction = tx;
+        move.ExecuteNonQuery();
         tx.Commit();
         return 0;
     }, cancellationToken);
