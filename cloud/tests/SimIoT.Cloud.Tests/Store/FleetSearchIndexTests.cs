@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SimIoT.Cloud.Identity;
+using SimIoT.Cloud.Modems;
 using SimIoT.Cloud.Postgres;
 using SimIoT.Cloud.Store;
 using SimIoT.Cloud.Tests.Api;
 using SimIoT.Cloud.Tests.Infrastructure;
+using SimIoT.Protocol.V2;
 
 namespace SimIoT.Cloud.Tests.Store;
 
@@ -74,6 +76,25 @@ public class FleetSearchIndexTests
         Assert.Equal(0, await ScalarAsync(connection, $"SELECT COUNT(*) FROM {SqliteTrigrams.Table} WHERE {SqliteTrigrams.IdOfRowid} = '{modems[3].Id}'", []));
         Assert.Equal(1, await ScalarAsync(connection, $"SELECT COUNT(*) FROM {SqliteTrigrams.Table} WHERE {SqliteTrigrams.IdOfRowid} = '{modems[4].Id}'", []));
         Assert.Equal(1, await ScalarAsync(connection, $"SELECT COUNT(*) FROM {SqliteTrigrams.Table} WHERE {SqliteTrigrams.IdOfRowid} = '{modems[0].Id}'", []));
+    }
+
+    [Fact]
+    public async Task Sqlite_answers_what_its_like_answers_where_the_trigram_table_folds_more_case()
+    {
+        using var dir = new TempDir();
+        using var store = new SqliteCloudStore(Options.Create(new StoreOptions { DataDir = dir.Path, Init = true }));
+        var now = DateTime.UtcNow;
+        await store.AddModemsAsync([
+            new ModemRecord(new ModemId(0x10), "ÉTÉ pump", ModemProtocol.V2, null, now),
+            new ModemRecord(new ModemId(0x11), "été pump", ModemProtocol.V2, null, now),
+        ], CancellationToken.None);
+        // FTS5 folds É to é, SQLite's LIKE only A-Z: both are candidates, the LIKE keeps one, as before the table.
+        foreach (var (q, id) in new[] { ("été", "0000000000000011"), ("ÉTÉ", "0000000000000010"), ("été PUMP", "0000000000000011") })
+        {
+            var found = await store.QueryModemsAsync(Search with { Query = q }, ModemSort.Id, null, 10, CancellationToken.None);
+            Assert.Equal([id], found.Select(m => m.Id.ToString()));
+            Assert.Equal(1, await store.CountModemsAsync(Search with { Query = q }, CancellationToken.None));
+        }
     }
 
     [Fact]
