@@ -53,7 +53,12 @@ public static class FleetBench
         await MeasureAsync("page in the middle (100 by id, cursor)", runs, () => store.QueryModemsAsync(all, ModemSort.Id, middle, 101, ct));
         await MeasureAsync("filtered page (carrier, link, tag)", runs, () => store.QueryModemsAsync(filtered, ModemSort.Id, null, 101, ct));
         await MeasureAsync("search page (q=valve-0999)", runs, () => store.QueryModemsAsync(all with { Query = "valve-0999" }, ModemSort.Id, null, 101, ct));
+        await MeasureAsync("search page (q=valve, half the fleet)", runs, () => store.QueryModemsAsync(all with { Query = "valve" }, ModemSort.Id, null, 101, ct));
+        await MeasureAsync("search page (q=va, two characters)", runs, () => store.QueryModemsAsync(all with { Query = "va" }, ModemSort.Id, null, 101, ct));
+        await MeasureAsync("search page (q=0999 by nickname, hex: id prefix or nickname)", runs, () => store.QueryModemsAsync(all with { Query = "0999" }, ModemSort.Nickname, null, 101, ct));
         await MeasureAsync("count (all)", runs, () => store.CountModemsAsync(all, ct));
+        await MeasureAsync("count (q=valve-0999)", runs, () => store.CountModemsAsync(all with { Query = "valve-0999" }, ct));
+        await MeasureAsync("count (q=valve, half the fleet)", runs, () => store.CountModemsAsync(all with { Query = "valve" }, ct));
         await MeasureAsync("count (carrier, link, tag)", runs, () => store.CountModemsAsync(filtered, ct));
         return 0;
     }

@@ -48,7 +48,7 @@ public sealed partial class PostgresCloudStore : ITelemetryStore, IModemStore, I
             Execute(connection, tx, PostgresSchema.Migrations[i]);
             Execute(connection, tx, $"INSERT INTO schema_version (version) VALUES ({i + 1})");
         }
-        MigrateFleet(connection, tx);
+        MigrateFleet(connection, tx, logger);
         MigrateCommandControl(connection, tx);
         tx.Commit();
         return PostgresSchema.Migrations.Count;
