@@ -20,6 +20,9 @@ public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : I
     public IReadOnlyList<string> Topics { get; } = [.. CloudTopics.Telemetry(catalog), CloudTopics.CommandState, CloudTopics.CarrierSwitchAck, CloudTopics.ModemChanges];
     public bool Broadcast => true;
 
+    // With no browser connected every record would be dropped here: the bus need not queue it.
+    public bool Idle => _clients.IsEmpty;
+
     public EventSubscription Subscribe(string? modemId)
     {
         var subscription = new EventSubscription(Remove, modemId);
