@@ -79,6 +79,8 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());
         _connection.Open();
         using var command = _connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = {-1024L * Math.Max(1, options.Value.SqliteCacheMiB)}";
+        command.ExecuteNonQuery();
         command.CommandText = Schema;
         command.ExecuteNonQuery();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'telemetry_reading'";
