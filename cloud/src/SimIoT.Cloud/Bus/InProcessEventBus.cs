@@ -10,7 +10,8 @@ namespace SimIoT.Cloud.Bus;
 
 /// <summary>
 /// The embedded profile's bus: one unbounded channel and one dispatch task per handler, so a slow
-/// handler never stalls the gateway's receive loop. Stopping drains every channel first, so what
+/// handler never stalls the gateway's receive loop; a handler that only enqueues
+/// (<see cref="IBusHandler.Inline"/>) is called on the publisher's thread instead. Stopping drains every channel first, so what
 /// the gateway published before shutdown still reaches the store.
 /// </summary>
 public sealed class InProcessEventBus : IEventBus, IHostedService
@@ -45,17 +46,34 @@ public sealed class InProcessEventBus : IEventBus, IHostedService
         bool stored = false;
         foreach (var target in targets)
         {
-            target.Channel.Writer.TryWrite(envelope);
-            stored |= target.Handler.Stores;
+            var handler = target.Handler;
+            stored |= handler.Stores;
+            if (handler.Inline) HandleInline(handler, message);
+            else if (!handler.Idle) target.Channel.Writer.TryWrite(envelope);
         }
         // Nothing here makes the record durable (no store sink in this process): in-process is all there is.
         if (!stored) receipt?.Durable();
         _metrics.BusPublished();
     }
 
+    // As the dispatcher would: a failing handler is logged, and the record's receipt stays open
+    // (the frame is never acked, so the edge sends it again).
+    private void HandleInline(IBusHandler handler, BusMessage message)
+    {
+        try
+        {
+            var handled = handler.HandleAsync(message, _abort.Token);
+            if (!handled.IsCompletedSuccessfully) handled.AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Bus handler {Handler} failed on a {Topic} record", handler.Name, message.Topic);
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _dispatchers = [.. _subscribers.Value.Select(s => Task.Run(() => DispatchAsync(s)))];
+        _dispatchers = [.. _subscribers.Value.Where(s => !s.Handler.Inline).Select(s => Task.Run(() => DispatchAsync(s)))];
         return Task.CompletedTask;
     }
 

@@ -16,26 +16,35 @@ public sealed class EventStream(DeviceCatalog catalog, CloudMetrics metrics) : I
 {
     private readonly ConcurrentDictionary<EventSubscription, byte> _clients = new();
 
+    // ConcurrentDictionary.IsEmpty takes all its locks when the dictionary is empty, and the bus
+    // asks per record: a count of our own answers without a lock.
+    private int _clientCount;
+
     public string Name => "sse";
     public IReadOnlyList<string> Topics { get; } = [.. CloudTopics.Telemetry(catalog), CloudTopics.CommandState, CloudTopics.CarrierSwitchAck, CloudTopics.ModemChanges];
     public bool Broadcast => true;
 
+    // With no browser connected every record would be dropped here: the bus need not queue it.
+    public bool Idle => Volatile.Read(ref _clientCount) == 0;
+
     public EventSubscription Subscribe(string? modemId)
     {
         var subscription = new EventSubscription(Remove, modemId);
-        _clients.TryAdd(subscription, 0);
+        if (_clients.TryAdd(subscription, 0)) Interlocked.Increment(ref _clientCount);
         metrics.SseClient(1);
         return subscription;
     }
 
     private void Remove(EventSubscription subscription)
     {
-        if (_clients.TryRemove(subscription, out _)) metrics.SseClient(-1);
+        if (!_clients.TryRemove(subscription, out _)) return;
+        Interlocked.Decrement(ref _clientCount);
+        metrics.SseClient(-1);
     }
 
     public ValueTask HandleAsync(BusMessage message, CancellationToken cancellationToken)
     {
-        if (_clients.IsEmpty) return ValueTask.CompletedTask;
+        if (Idle) return ValueTask.CompletedTask;
         var frame = new EventFrame(message.Key, message.Topic == CloudTopics.ModemChanges, Frame(message));
         foreach (var client in _clients.Keys)
         {

@@ -79,6 +79,8 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = false }.ToString());
         _connection.Open();
         using var command = _connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = {-1024L * Math.Max(1, options.Value.SqliteCacheMiB)}";
+        command.ExecuteNonQuery();
         command.CommandText = Schema;
         command.ExecuteNonQuery();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'telemetry_reading'";
@@ -267,16 +269,29 @@ public sealed partial class SqliteCloudStore : ITelemetryStore, IModemStore, ICo
     public Task UpdateRuntimeAsync(IReadOnlyList<ModemRuntime> updates, CancellationToken cancellationToken) => LockedAsync(c =>
     {
         using var tx = c.BeginTransaction();
+        // One statement for the whole flush, its parameters bound anew per modem: parsing and
+        // preparing it per modem (1,000 modems a second) was a tenth of the cloud's CPU at ingest.
+        using var command = Command(c, """
+            UPDATE modems SET last_seen = $seen, endpoint = COALESCE($endpoint, endpoint), carrier = COALESCE($carrier, carrier),
+                uplink_highest = $high, uplink_bitmap = $bitmap
+            WHERE modem_id = $id AND deleted_at IS NULL
+            """);
+        command.Transaction = tx;
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var seen = command.Parameters.Add("$seen", SqliteType.Text);
+        var endpoint = command.Parameters.Add("$endpoint", SqliteType.Text);
+        var carrier = command.Parameters.Add("$carrier", SqliteType.Text);
+        var high = command.Parameters.Add("$high", SqliteType.Integer);
+        var bitmap = command.Parameters.Add("$bitmap", SqliteType.Integer);
+        command.Prepare();
         foreach (var u in updates)
         {
-            using var command = Command(c, """
-                UPDATE modems SET last_seen = $seen, endpoint = COALESCE($endpoint, endpoint), carrier = COALESCE($carrier, carrier),
-                    uplink_highest = $high, uplink_bitmap = $bitmap
-                WHERE modem_id = $id AND deleted_at IS NULL
-                """,
-                ("$id", u.Id.ToString()), ("$seen", u.LastSeen), ("$endpoint", u.Endpoint), ("$carrier", u.Carrier),
-                ("$high", (long)u.UplinkHighest), ("$bitmap", unchecked((long)u.UplinkBitmap)));
-            command.Transaction = tx;
+            id.Value = u.Id.ToString();
+            seen.Value = u.LastSeen;
+            endpoint.Value = (object?)u.Endpoint ?? DBNull.Value;
+            carrier.Value = (object?)u.Carrier ?? DBNull.Value;
+            high.Value = (long)u.UplinkHighest;
+            bitmap.Value = unchecked((long)u.UplinkBitmap);
             command.ExecuteNonQuery();
         }
         tx.Commit();

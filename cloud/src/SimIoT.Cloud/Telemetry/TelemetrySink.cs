@@ -32,6 +32,9 @@ public sealed class TelemetrySink(
     public bool Broadcast => false;
     public bool Stores => true;
 
+    // HandleAsync only enqueues for the batch writer: no dispatcher hop needed in process.
+    public bool Inline => true;
+
     /// <summary>Null while writes succeed; the last failure otherwise (readiness reports it).</summary>
     public string? Failure { get; private set; }
 

@@ -14,9 +14,18 @@ public sealed class AesCmac : IDisposable
     private readonly byte[] _k1 = new byte[BlockSize];
     private readonly byte[] _k2 = new byte[BlockSize];
 
-    public AesCmac(ReadOnlySpan<byte> key)
+    public AesCmac(ReadOnlySpan<byte> key) : this(new AesBlockCipher(key))
     {
-        _cipher = new AesBlockCipher(key);
+    }
+
+    /// <summary>The tests compare the CPU's AES instructions with the portable path.</summary>
+    internal AesCmac(ReadOnlySpan<byte> key, bool hardware) : this(new AesBlockCipher(key, hardware))
+    {
+    }
+
+    private AesCmac(AesBlockCipher cipher)
+    {
+        _cipher = cipher;
 
         // RFC 4493 §2.3: L = AES(K, 0^128); K1 = L·x, K2 = K1·x in GF(2^128).
         Span<byte> l = stackalloc byte[BlockSize];
