@@ -35,6 +35,11 @@ export function fleetView(root, caller) {
   const rows = new Map(); // id -> the modem shown in that row
   const selection = new Set();
   let current = null; // { url, next }
+  // Answers can come back out of order (the page read again on an event while a filter is being
+  // applied): only the page and the count last asked for are drawn.
+  let latest = null;
+  let pageAsked = 0;
+  let countAsked = 0;
   let disposed = false;
   for (const name of FILTERS) form.elements[name].value = saved.filter[name] ?? "";
 
@@ -80,8 +85,12 @@ export function fleetView(root, caller) {
   }
 
   async function show(url) {
+    latest = url;
+    const asked = ++pageAsked;
     const page = await getPage(url);
-    if (disposed) return;
+    // Every answer is counted, drawn or not, so a test can tell a late one has come and gone.
+    body.dataset.answers = String(Number(body.dataset.answers ?? 0) + 1);
+    if (disposed || asked !== pageAsked) return;
     current = { url, next: page.next, length: page.items.length };
     saved.url = url;
     render(page.items);
@@ -94,9 +103,10 @@ export function fleetView(root, caller) {
 
   // A first page without a next one holds every match: its length is the count, no request needed.
   async function refreshCount() {
+    const asked = ++countAsked;
     const count = saved.pages.length === 0 && current && !current.next ? current.length
       : (await getJson(`/api/modems/count?${new URLSearchParams(withoutSort(saved.filter))}`)).count;
-    if (disposed) return;
+    if (disposed || asked !== countAsked) return;
     root.querySelector("[data-testid=fleet-count]").textContent = `${count.toLocaleString("en")} modem${count === 1 ? "" : "s"}`;
     bulk?.setMatching(count);
   }
@@ -141,7 +151,7 @@ export function fleetView(root, caller) {
       // that one page is read again, at most twice a second.
       if (change.change === "registered" && rows.size < PAGE_SIZE) {
         clearTimeout(pageTimer);
-        pageTimer = setTimeout(() => current && show(current.url), 500);
+        pageTimer = setTimeout(() => latest && show(latest), 500);
       }
       if (!rows.has(change.modemId)) return;
       if (change.change === "deleted") {
@@ -151,7 +161,7 @@ export function fleetView(root, caller) {
       if (change.carrier !== undefined) replaceRow({ ...rows.get(change.modemId), carrier: change.carrier });
       replaceRow(await getJson(`/api/modems/${change.modemId}`));
     }),
-    onEvent("open", () => { if (current) show(current.url); }),
+    onEvent("open", () => { if (latest) show(latest); }),
     onEvent("carrier", (ack) => {
       if (ack.status === "ACK" && rows.has(ack.modemId)) replaceRow({ ...rows.get(ack.modemId), carrier: ack.carrier });
     }),
