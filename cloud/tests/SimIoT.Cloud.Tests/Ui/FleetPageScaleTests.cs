@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -50,10 +51,11 @@ public sealed class FleetPageScaleTests(LargeFleet fleet, ITestOutputHelper outp
         try
         {
             var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = fleet.Cloud.AuthHeaders });
-            var listSizes = new List<int>();
+            // Filled from Playwright's event thread while the test reads it: a snapshot-safe queue.
+            var listSizes = new ConcurrentQueue<int>();
             page.Response += async (_, r) =>
             {
-                if (new Uri(r.Url).AbsolutePath == "/api/modems" && r.Ok) listSizes.Add(JsonDocument.Parse(await r.TextAsync()).RootElement.GetArrayLength());
+                if (new Uri(r.Url).AbsolutePath == "/api/modems" && r.Ok) listSizes.Enqueue(JsonDocument.Parse(await r.TextAsync()).RootElement.GetArrayLength());
             };
             await page.GotoAsync(fleet.Cloud.BaseAddress.ToString());
             await Assertions.Expect(page.GetByTestId($"modem-{LargeFleet.IdOf(0)}")).ToBeVisibleAsync();

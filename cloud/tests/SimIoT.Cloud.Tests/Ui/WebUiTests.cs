@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
@@ -48,9 +49,9 @@ public class WebUiTests
         try
         {
             var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
-            var consoleErrors = new List<string>();
-            page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
-            page.PageError += (_, e) => consoleErrors.Add(e);
+            var consoleErrors = new ConcurrentQueue<string>();
+            page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Enqueue(m.Text); };
+            page.PageError += (_, e) => consoleErrors.Enqueue(e);
             await page.GotoAsync(cloud.BaseAddress.ToString());
 
             var row = page.GetByTestId($"modem-{modem.Id}");
