@@ -14,14 +14,16 @@ generator, which registers N v2 modems and sends R datagrams/s (one reading each
 cloud and a copy of each to the bare receiver. The generator runs on the last core, the
 two receivers on the others (where the machine has two or more). Over the measured window
 it reads utime+stime of both processes from /proc/<pid>/stat and prints each one's CPU
-per datagram and, as the last line:
+per datagram and, as the last line, their ratio. The cloud's datagrams are the smaller of
+those its gateway accepted and the readings its store made durable in the window (a store
+that falls behind leaves accepted datagrams unfinished; its shed count is printed too):
   ratio: <cloud CPU per datagram / bare CPU per datagram>
 
 Options:
   --rate R        datagrams per second in all (default 50000)
   --modems N      simulated modems sharing the rate (default 1000)
   --warmup D      sending before the window (default 5s)
-  --duration D    the measured window (default 10s)
+  --duration D    the measured window (default 20s; the store counts whole batches)
   --sse           keep an /api/events client (latency) reading during the run
 USAGE
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using SimIoT.Cloud.Metrics;
 using SimIoT.Cloud.Tests.Infrastructure;
+using SimIoT.LoadGen;
 using SimIoT.Protocol.Telemetry;
 using SimIoT.Protocol.V1;
 using SimIoT.Protocol.V2;
@@ -59,6 +60,8 @@ public sealed class StoreFaultTests
         var stored = await cloud.GetJsonAsync($"/api/modems/{modem.Id}/telemetry/temp?from=2026-11-30T11:00:00Z&to=2026-11-30T13:00:00Z");
         Assert.Equal([2001, 2002, 2003], stored.EnumerateArray().Select(p => p.GetProperty("data").GetInt32()));
         await Eventually.TrueAsync(() => cloud.Errors.Warnings.Any(w => w.Contains("Ready again", StringComparison.Ordinal)), "the recovery is logged");
+        // What the ingest bench reads from /metrics: three frames taken and stored, the third shed.
+        Assert.Equal(new IngestCounts(Accepted: 3, Stored: 3, Shed: 1), await GatewayMetrics.IngestAsync(cloud.Http));
         cloud.Errors.Errors.Clear(); // the errors above were the point of this test
     }
 
