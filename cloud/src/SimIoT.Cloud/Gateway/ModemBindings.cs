@@ -26,10 +26,15 @@ public sealed class ModemBindings(ModemRegistry registry, IEventBus bus, Gateway
     /// <summary>
     /// Called by the receive loop when this gateway took the binding (<see cref="ModemSession.TakeBinding"/>).
     /// Best effort: an announcement lost to a full producer queue or an outage only leaves the other
-    /// gateways' duplicate-send window open until the modem's next move (docs/decisions.md).
+    /// gateways' duplicate-send window open until the modem's next move (docs/decisions.md). A bus no
+    /// other process shares has no other gateway to tell: nothing is published (under loss every gap
+    /// in a modem's sequence is a take, and each cost a JSON record round trip through the bus).
     /// </summary>
-    public void Announce(ModemSession session, uint sequence, string endpoint) =>
+    public void Announce(ModemSession session, uint sequence, string endpoint)
+    {
+        if (!bus.Shared) return;
         bus.Publish(Topic, session.IdText, JsonSerializer.SerializeToUtf8Bytes(new ModemBinding(session.IdText, _instance, endpoint, sequence), CloudJson.Options), BestEffort.Instance);
+    }
 
     private sealed class BestEffort : IDeliveryReceipt
     {

@@ -46,6 +46,7 @@ public sealed class CloudMetrics : IDisposable
     public long Readings => Interlocked.Read(ref _readings);
     public void BadReading() => Interlocked.Increment(ref _badReadings);
     public void BusPublished() => Interlocked.Increment(ref _published);
+    public long BusPublishedCount => Interlocked.Read(ref _published);
     public void AckSent() => Interlocked.Increment(ref _acksSent);
     public long AcksSent => Interlocked.Read(ref _acksSent);
     public void CommandSent() => Interlocked.Increment(ref _commandsSent);
