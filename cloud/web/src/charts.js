@@ -26,10 +26,14 @@ function axisSize(self, values, axisIdx, cycleNum) {
   return Math.ceil(widest + axis.ticks.size + axis.gap + 4);
 }
 
-// One sensor's chart for a time range ([from, to] in epoch seconds), with the points it shows kept for CSV.
-export async function loadChart(container, modemId, sensor, from, to) {
-  const points = await getJson(`/api/modems/${modemId}/telemetry/${sensor.name}?from=${new Date(from * 1000).toISOString()}` +
+// One sensor's points over a time range ([from, to] in epoch seconds; to null: up to now), downsampled by the API.
+export function fetchPoints(modemId, sensor, from, to) {
+  return getJson(`/api/modems/${modemId}/telemetry/${sensor.name}?from=${new Date(from * 1000).toISOString()}` +
     `${to ? `&to=${new Date(to * 1000).toISOString()}` : ""}&maxPoints=${MAX_POINTS}`);
+}
+
+// One sensor's chart of those points, with the points it shows kept for CSV.
+export function drawChart(container, sensor, points) {
   const div = document.createElement("div");
   div.className = "panel chart";
   div.dataset.testid = `chart-${sensor.name}`;

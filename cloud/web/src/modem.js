@@ -1,6 +1,6 @@
 import { getJson, postJson, sendJson, onEvent } from "./api.js";
 import { ago, epochSeconds, escape } from "./format.js";
-import { RANGES, SENSORS, loadChart, scaled, toCsv } from "./charts.js";
+import { RANGES, SENSORS, drawChart, fetchPoints, scaled, toCsv } from "./charts.js";
 
 const WINDOW = 600;
 const FAILED = new Set(["nacked", "timed-out", "expired", "cancelled", "modem-deleted", "modemDeleted"]);
@@ -125,8 +125,12 @@ export function modemView(root, id, caller) {
     };
   }
 
+  // Every command event reads the history again: an earlier read answered late is not drawn.
+  let historyAsked = 0;
   async function refreshHistory() {
+    const asked = ++historyAsked;
     const commands = await getJson(`/api/modems/${id}/commands`);
+    if (disposed || asked !== historyAsked) return;
     root.querySelector("#history").innerHTML = commands.map((c) => `<tr data-testid="command-${c.id}"><td>${c.id}</td><td>${escape(c.carrier)}</td>
       <td><span class="badge ${c.state}" data-testid="command-state">${c.state}</span></td><td>${c.attempts}</td><td>${escape(c.resultCarrier ?? c.detail ?? "")}</td><td>${ago(c.updatedAt)}</td>
       <td>${writer && c.state === "queued" ? `<button type="button" class="cancel" data-id="${c.id}" data-testid="cancel-${c.id}">Cancel</button>` : ""}</td></tr>`).join("")
@@ -184,18 +188,24 @@ export function modemView(root, id, caller) {
     return [Number.isNaN(from) ? now - 3600 : from, Number.isNaN(to) ? null : to];
   }
 
+  // Ranges chosen one after another are read concurrently: only the one asked for last is drawn,
+  // whichever answer comes back last.
+  let chartsAsked = 0;
   async function loadCharts() {
-    const container = root.querySelector("#charts");
-    for (const chart of charts.values()) chart.plot.destroy();
-    container.innerHTML = "";
-    charts = new Map();
+    const asked = ++chartsAsked;
+    const chosen = root.querySelector("#range").elements.range.value;
     const [from, to] = range();
-    for (const sensor of SENSORS) {
-      const chart = await loadChart(container, id, sensor, from, to);
-      if (disposed) return;
-      charts.set(sensor.name, chart);
+    const container = root.querySelector("#charts");
+    try {
+      const points = await Promise.all(SENSORS.map((sensor) => fetchPoints(id, sensor, from, to)));
+      if (disposed || asked !== chartsAsked) return;
+      for (const chart of charts.values()) chart.plot.destroy();
+      container.innerHTML = "";
+      charts = new Map(SENSORS.map((sensor, i) => [sensor.name, drawChart(container, sensor, points[i])]));
+      container.dataset.loaded = chosen;
+    } finally {
+      container.dataset.answers = String(Number(container.dataset.answers ?? 0) + 1);
     }
-    container.dataset.loaded = root.querySelector("#range").elements.range.value;
   }
   root.querySelector("#range").onchange = (e) => {
     if (e.target.name === "range") root.querySelector("#custom").hidden = e.target.value !== "custom";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SimIoT.Cloud.Tests.Infrastructure;
 using SimIoT.Protocol.Telemetry;
@@ -70,6 +71,59 @@ public class ChartTests
             Assert.Contains(",18.5\n", csv, StringComparison.Ordinal);
             Assert.DoesNotContain("21.5", csv, StringComparison.Ordinal);
             Assert.Contains("timestamp,x (°/s),y (°/s),z (°/s)\n", csv, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_range_answered_after_the_one_chosen_next_is_not_drawn()
+    {
+        await using var cloud = await CloudHarness.StartAsync();
+        var modem = await cloud.AddModemAsync(0xc4b, "ranged");
+        var now = DateTime.UtcNow;
+        modem.SendReading(DeviceCatalog.Temperature, now.AddHours(-2), 1850);
+        modem.SendReading(DeviceCatalog.Temperature, now.AddSeconds(-30), 2150);
+        await Eventually.ValueAsync(() => cloud.GetJsonAsync($"/api/modems/{modem.Id}/telemetry/temp"), p => p.GetArrayLength() == 2, "both temperatures stored");
+
+        var (playwright, browser) = await WebUiTests.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
+            await page.GotoAsync($"{cloud.BaseAddress}#/modem/{modem.Id}");
+            var charts = page.Locator("#charts");
+            await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "live");
+
+            // The 24 h range's reads are held until the 15 min range (chosen next) is drawn.
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            int held = 0;
+            bool holding = true;
+            await page.RouteAsync(new Regex("/telemetry/"), async route =>
+            {
+                if (Volatile.Read(ref holding))
+                {
+                    Interlocked.Increment(ref held);
+                    await release.Task;
+                }
+                await route.ContinueAsync();
+            });
+            await page.GetByTestId("range").SelectOptionAsync("24h");
+            await page.GetByTestId("range-apply").ClickAsync();
+            await Eventually.TrueAsync(() => Volatile.Read(ref held) == 3, "the 24 h range's three reads are held");
+            Volatile.Write(ref holding, false);
+            await page.GetByTestId("range").SelectOptionAsync("15m");
+            await page.GetByTestId("range-apply").ClickAsync();
+            await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "15m");
+
+            release.SetResult();
+            // All three loads (live, 24 h, 15 min) have their answers; the 15 min range is still the one shown.
+            await Assertions.Expect(charts).ToHaveAttributeAsync("data-answers", "3");
+            await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "15m");
+            await Assertions.Expect(page.Locator("#charts > .chart")).ToHaveCountAsync(3);
+            await Assertions.Expect(page.GetByTestId("chart-temp")).ToHaveAttributeAsync("data-points", "1");
         }
         finally
         {
