@@ -5,7 +5,7 @@ source "$SIMIOT_ROOT/scripts/lib.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: ./simiot bench ingest [--rate R] [--modems N] [--warmup 5s] [--duration 10s] [--sse]
+Usage: ./simiot bench ingest [--rate R] [--modems N] [--warmup 30s] [--duration 20s] [--sse]
 
 ingest: CPU per datagram of the embedded cloud against a bare recvmmsg receiver, side by
 side in one run. Starts a fresh embedded cloud (SQLite in a temporary folder), a bare
@@ -22,7 +22,7 @@ that falls behind leaves accepted datagrams unfinished; its shed count is printe
 Options:
   --rate R        datagrams per second in all (default 50000)
   --modems N      simulated modems sharing the rate (default 1000)
-  --warmup D      sending before the window (default 5s)
+  --warmup D      sending before the window (default 30s: the tiered JIT is still at work before)
   --duration D    the measured window (default 20s; the store counts whole batches)
   --sse           keep an /api/events client (latency) reading during the run
 USAGE

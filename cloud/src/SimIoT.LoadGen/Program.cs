@@ -68,7 +68,7 @@ static Command BenchCommand()
     var token = new Option<string>("--token") { Description = "admin API token to register the modems", Required = true };
     var rate = new Option<double>("--rate") { Description = "datagrams per second in all (one reading each)", DefaultValueFactory = _ => 50_000 };
     var modems = new Option<int>("--modems") { Description = "simulated modems sharing the rate", DefaultValueFactory = _ => 1000 };
-    var warmup = new Option<string>("--warmup") { Description = "sending before the measured window", DefaultValueFactory = _ => "5s" };
+    var warmup = new Option<string>("--warmup") { Description = "sending before the measured window (the tiered JIT recompiles hot methods for the first half minute under load)", DefaultValueFactory = _ => "30s" };
     var window = new Option<string>("--duration") { Description = "the measured window (long against one store batch: the cloud's count is in whole batches)", DefaultValueFactory = _ => "20s" };
     var sse = new Option<bool>("--sse") { Description = "keep an /api/events client reading (latency) during the run" };
     var command = new Command("bench-ingest", "Measure CPU per datagram of the cloud and of a bare receiver, side by side in one run.")
