@@ -17,7 +17,9 @@ client sees a card in the reader "Virtual PCD 00 00". pid and log files and
 the card's persistent memory live in .simiot/ at the repository root.
 
   up        start what is not running, wait until the card is visible to
-            PC/SC, then print what runs
+            PC/SC, then print what runs. TCP 35963 is in Linux's ephemeral
+            range: while a connection holds it (up to 60 s in TIME-WAIT),
+            vpcd cannot listen there, so up waits for it first
   down      stop the card host and pcscd (only a pcscd started by the rig)
   status    show what runs and what PC/SC sees
 
@@ -79,6 +81,61 @@ pcscd_external() { # a pcscd the rig did not start, serving this mount namespace
 
 vpcd_listening() { # pcscd's vpcd driver accepts the card host on $PORT
   ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q .
+}
+
+# $PORT is in Linux's ephemeral range (32768-60999), so any outgoing TCP connection may get it as
+# its local port, and keeps it for 60 s in TIME-WAIT after closing. vpcd cannot listen on it then,
+# and pcscd does not try a reader again: it runs on without the reader.
+port_holders() { # the connections (not listeners) on $PORT, one line each: state and peer
+  ss -Htan "sport = :$PORT" 2>/dev/null | awk '$1 != "LISTEN" { print $1, "to", $5 }'
+}
+
+wait_for_port() { # until no connection holds $PORT; TIME-WAIT ends after 60 s
+  local holders waited=0
+  holders=$(port_holders)
+  [[ -z "$holders" ]] && return 0
+  log "TCP $PORT, where pcscd's vpcd driver listens, is held by a connection ($(paste -sd, <<<"$holders")); waiting up to 65 s for it to go"
+  while [[ -n "$(port_holders)" ]]; do
+    ((waited >= 650)) && die "TCP $PORT is still held after 65 s: $(port_holders | paste -sd,) (ss -tanp 'sport = :$PORT' shows the process)"
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
+start_pcscd() {
+  wait_for_port
+  log "starting pcscd"
+  setsid pcscd --foreground --info >"$DIR/pcscd.log" 2>&1 < /dev/null &
+  echo $! >"$DIR/pcscd.pid"
+  for _ in $(seq 1 50); do [[ -S /run/pcscd/pcscd.comm ]] && break; sleep 0.1; done
+  alive "$DIR/pcscd.pid" || { tail -n 20 "$DIR/pcscd.log" >&2; die "pcscd did not start (log above)"; }
+}
+
+# pcscd serving the reader "$READER": the machine's, or one the rig starts. A connection can still
+# take $PORT between the wait and pcscd's start; a pcscd of the rig's own is then started again.
+ensure_pcscd() {
+  local restarts=0 waited
+  while :; do
+    if ! alive "$DIR/pcscd.pid" && ! pcscd_external; then start_pcscd; fi
+    # A pcscd that is still going away (another run's) does not count: wait for the listener.
+    waited=0
+    while ((waited < 100)); do
+      vpcd_listening && return 0
+      vpcd_failed && break
+      sleep 0.1; waited=$((waited + 1))
+    done
+    if vpcd_failed && ((restarts < 3)); then
+      restarts=$((restarts + 1))
+      log "pcscd's vpcd driver could not listen on TCP $PORT (taken as pcscd started$(port_holders | paste -sd, | sed 's/./: &/')); starting pcscd again"
+      stop_pid "pcscd" "$DIR/pcscd.pid"
+      continue
+    fi
+    [[ -n "$(port_holders)" ]] && die "pcscd's vpcd driver could not listen on TCP $PORT: a connection holds it ($(port_holders | paste -sd,)); restart pcscd once it is gone"
+    die "no pcscd listens for the virtual card on TCP $PORT (is pcscd's vpcd driver configured for that port?)"
+  done
+}
+
+vpcd_failed() { # the rig's own pcscd logged that vpcd could not listen: pcscd does not try that reader again
+  alive "$DIR/pcscd.pid" && grep -q "Could not initialize connection to virtual ICC" "$DIR/pcscd.log" 2>/dev/null
 }
 
 build_jar() {
@@ -183,19 +240,7 @@ up() {
     stop_pid "card host" "$DIR/card-host.pid"
     rm -rf "$DIR/card-state.bin" "$DIR/card-personalised" "$DIR/queue"
   fi
-  if ! alive "$DIR/pcscd.pid" && ! pcscd_external; then
-    log "starting pcscd"
-    setsid pcscd --foreground --info >"$DIR/pcscd.log" 2>&1 < /dev/null &
-    echo $! >"$DIR/pcscd.pid"
-    for _ in $(seq 1 50); do [[ -S /run/pcscd/pcscd.comm ]] && break; sleep 0.1; done
-    alive "$DIR/pcscd.pid" || { tail -n 20 "$DIR/pcscd.log" >&2; die "pcscd did not start (log above)"; }
-  fi
-  # The card host needs vpcd listening; a pcscd that is still going away (another run's) does not count.
-  local waited_port=0
-  until vpcd_listening; do
-    ((waited_port >= 100)) && die "no pcscd listens for the virtual card on TCP $PORT (is pcscd's vpcd driver configured for that port?)"
-    sleep 0.1; waited_port=$((waited_port + 1))
-  done
+  ensure_pcscd
   if ! alive "$DIR/card-host.pid"; then
     log "starting the card host"
     local args=(--host 127.0.0.1 --port "$PORT" --state "$DIR/card-state.bin" "${card_opts[@]}")

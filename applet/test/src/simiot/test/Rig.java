@@ -43,7 +43,8 @@ public final class Rig {
             return instance;
         }
         Path dir = Files.createTempDirectory("simiot-rig");
-        run(dir, 120, "up", "--timeout", "60");
+        // up may first wait up to 65 s for the vpcd port (see rig.sh), then 60 s for the card.
+        run(dir, 200, "up", "--timeout", "60");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 run(dir, 60, "down");
