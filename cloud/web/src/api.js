@@ -28,6 +28,28 @@ export async function getPage(path) {
   return { items: await response.json(), next: next ? next[1] : null };
 }
 
+// Reads shown in one place whose answers may come back out of order (a page read again on an
+// event while a filter is applied): only the answer to the read asked for last is shown. The place
+// is aria-busy while any of its reads is out, so assistive technology waits for the last answer
+// (and so can a test). drop() discards the answers still out: what is shown now is newer.
+export function latestOnly(place) {
+  let asked = 0;
+  let out = 0;
+  const read = async (load, show) => {
+    const mine = ++asked;
+    out++;
+    place.setAttribute("aria-busy", "true");
+    try {
+      const answer = await load();
+      if (mine === asked) show(answer);
+    } finally {
+      if (--out === 0) place.removeAttribute("aria-busy");
+    }
+  };
+  read.drop = () => { asked++; };
+  return read;
+}
+
 async function problemText(response) {
   try {
     const problem = await response.json();

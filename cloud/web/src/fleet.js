@@ -1,4 +1,4 @@
-import { getJson, getPage, onEvent } from "./api.js";
+import { getJson, getPage, latestOnly, onEvent } from "./api.js";
 import { ago, escape } from "./format.js";
 import { bulkPanel } from "./bulk.js";
 import { registerPanel } from "./register.js";
@@ -32,15 +32,13 @@ export function fleetView(root, caller) {
     <p class="muted">A modem's link is fresh when it sent an authenticated frame recently: a carrier switch goes out at once. A stale one gets it at its next keepalive.</p>`;
   const body = root.querySelector("tbody");
   const form = root.querySelector("#filters");
+  const countText = root.querySelector("[data-testid=fleet-count]");
+  const pageRead = latestOnly(body);
+  const countRead = latestOnly(countText);
   const rows = new Map(); // id -> the modem shown in that row
   const selection = new Set();
   let current = null; // { url, next }
-  // Answers can come back out of order (the page read again on an event while a filter is being
-  // applied): only the page and the count last asked for are drawn.
-  let latest = null;
-  let pageAsked = 0;
-  let countAsked = 0;
-  let disposed = false;
+  let latest = null; // the address of the page last asked for
   for (const name of FILTERS) form.elements[name].value = saved.filter[name] ?? "";
 
   const bulk = writer ? bulkPanel(root.querySelector("#bulk"), {
@@ -84,31 +82,27 @@ export function fleetView(root, caller) {
     row.outerHTML = rowHtml(m);
   }
 
-  async function show(url) {
+  function show(url) {
     latest = url;
-    const asked = ++pageAsked;
-    const page = await getPage(url);
-    // Every answer is counted, drawn or not, so a test can tell a late one has come and gone.
-    body.dataset.answers = String(Number(body.dataset.answers ?? 0) + 1);
-    if (disposed || asked !== pageAsked) return;
-    current = { url, next: page.next, length: page.items.length };
-    saved.url = url;
-    render(page.items);
-    root.querySelector("#prev").disabled = saved.pages.length === 0;
-    root.querySelector("#next").disabled = !page.next;
-    root.querySelector("[data-testid=fleet-page]").textContent = `page ${saved.pages.length + 1}`;
-    body.dataset.loaded = url;
-    refreshCount().catch(() => {});
+    return pageRead(() => getPage(url), (page) => {
+      current = { url, next: page.next, length: page.items.length };
+      saved.url = url;
+      render(page.items);
+      root.querySelector("#prev").disabled = saved.pages.length === 0;
+      root.querySelector("#next").disabled = !page.next;
+      root.querySelector("[data-testid=fleet-page]").textContent = `page ${saved.pages.length + 1}`;
+      body.dataset.loaded = url;
+      refreshCount().catch(() => {});
+    });
   }
 
   // A first page without a next one holds every match: its length is the count, no request needed.
-  async function refreshCount() {
-    const asked = ++countAsked;
-    const count = saved.pages.length === 0 && current && !current.next ? current.length
-      : (await getJson(`/api/modems/count?${new URLSearchParams(withoutSort(saved.filter))}`)).count;
-    if (disposed || asked !== countAsked) return;
-    root.querySelector("[data-testid=fleet-count]").textContent = `${count.toLocaleString("en")} modem${count === 1 ? "" : "s"}`;
-    bulk?.setMatching(count);
+  function refreshCount() {
+    const known = saved.pages.length === 0 && current && !current.next ? current.length : null;
+    return countRead(async () => known ?? (await getJson(`/api/modems/count?${new URLSearchParams(withoutSort(saved.filter))}`)).count, (count) => {
+      countText.textContent = `${count.toLocaleString("en")} modem${count === 1 ? "" : "s"}`;
+      bulk?.setMatching(count);
+    });
   }
 
   form.onsubmit = (e) => {
@@ -182,7 +176,7 @@ export function fleetView(root, caller) {
     }
   }, 5000);
   show(saved.url ?? firstPage());
-  return () => { disposed = true; clearInterval(ager); clearTimeout(countTimer); clearTimeout(pageTimer); bulk?.dispose(); off.forEach((f) => f()); };
+  return () => { pageRead.drop(); countRead.drop(); clearInterval(ager); clearTimeout(countTimer); clearTimeout(pageTimer); bulk?.dispose(); off.forEach((f) => f()); };
 }
 
 function withoutSort(filter) {

@@ -1,4 +1,4 @@
-import { getJson, postJson, sendJson, onEvent } from "./api.js";
+import { getJson, latestOnly, postJson, sendJson, onEvent } from "./api.js";
 import { ago, epochSeconds, escape } from "./format.js";
 import { RANGES, SENSORS, drawChart, fetchPoints, scaled, toCsv } from "./charts.js";
 
@@ -41,10 +41,11 @@ export function modemView(root, id, caller) {
   let watched = null;
   // Events can overtake the POST's answer (the SIM answers in milliseconds): remember them all.
   const latest = new Map();
-  let disposed = false;
   let modem = null;
-  // An event's carrier is newer than any read still in flight: such a read is dropped.
-  let factsVersion = 0;
+  // Facts, history and charts are read again on events and timers: only the latest answer is shown.
+  const factsRead = latestOnly(root.querySelector("#facts"));
+  const historyRead = latestOnly(root.querySelector("#history"));
+  const chartsRead = latestOnly(root.querySelector("#charts"));
 
   function showFacts(m) {
     modem = m;
@@ -62,16 +63,18 @@ export function modemView(root, id, caller) {
   }
 
   let config = null;
-  async function refreshFacts() {
-    const version = factsVersion;
-    const [m, c] = await Promise.all([getJson(`/api/modems/${id}`), config ?? getJson("/api/config")]);
-    config = c;
-    if (version === factsVersion && !disposed) showFacts(m);
+  function refreshFacts() {
+    return factsRead(() => Promise.all([getJson(`/api/modems/${id}`), config ?? getJson("/api/config")]), ([m, c]) => {
+      config = c;
+      if (!modem) fillEdit(m); // the form starts from the first facts shown, whichever read brought them
+      showFacts(m);
+    });
   }
 
+  // An event's carrier is newer than any read still out: such a read is dropped.
   function setCarrier(carrier) {
     if (!modem || !carrier) return;
-    factsVersion++;
+    factsRead.drop();
     showFacts({ ...modem, carrier });
   }
 
@@ -88,7 +91,7 @@ export function modemView(root, id, caller) {
     const status = root.querySelector("#edit-status");
     try {
       const m = await sendJson("PATCH", `/api/modems/${id}`, body);
-      factsVersion++;
+      factsRead.drop();
       showFacts(m);
       status.className = "success";
       status.textContent = `${what}.`;
@@ -125,16 +128,14 @@ export function modemView(root, id, caller) {
     };
   }
 
-  // Every command event reads the history again: an earlier read answered late is not drawn.
-  let historyAsked = 0;
-  async function refreshHistory() {
-    const asked = ++historyAsked;
-    const commands = await getJson(`/api/modems/${id}/commands`);
-    if (disposed || asked !== historyAsked) return;
-    root.querySelector("#history").innerHTML = commands.map((c) => `<tr data-testid="command-${c.id}"><td>${c.id}</td><td>${escape(c.carrier)}</td>
-      <td><span class="badge ${c.state}" data-testid="command-state">${c.state}</span></td><td>${c.attempts}</td><td>${escape(c.resultCarrier ?? c.detail ?? "")}</td><td>${ago(c.updatedAt)}</td>
-      <td>${writer && c.state === "queued" ? `<button type="button" class="cancel" data-id="${c.id}" data-testid="cancel-${c.id}">Cancel</button>` : ""}</td></tr>`).join("")
-      || `<tr><td colspan="7" class="muted">No command yet.</td></tr>`;
+  // Every command event reads the history again.
+  function refreshHistory() {
+    return historyRead(() => getJson(`/api/modems/${id}/commands`), (commands) => {
+      root.querySelector("#history").innerHTML = commands.map((c) => `<tr data-testid="command-${c.id}"><td>${c.id}</td><td>${escape(c.carrier)}</td>
+        <td><span class="badge ${c.state}" data-testid="command-state">${c.state}</span></td><td>${c.attempts}</td><td>${escape(c.resultCarrier ?? c.detail ?? "")}</td><td>${ago(c.updatedAt)}</td>
+        <td>${writer && c.state === "queued" ? `<button type="button" class="cancel" data-id="${c.id}" data-testid="cancel-${c.id}">Cancel</button>` : ""}</td></tr>`).join("")
+        || `<tr><td colspan="7" class="muted">No command yet.</td></tr>`;
+    });
   }
   root.querySelector("#history").onclick = async (e) => {
     const button = e.target.closest("button.cancel");
@@ -188,24 +189,18 @@ export function modemView(root, id, caller) {
     return [Number.isNaN(from) ? now - 3600 : from, Number.isNaN(to) ? null : to];
   }
 
-  // Ranges chosen one after another are read concurrently: only the one asked for last is drawn,
+  // Ranges chosen one after another are read concurrently: the one asked for last is drawn,
   // whichever answer comes back last.
-  let chartsAsked = 0;
-  async function loadCharts() {
-    const asked = ++chartsAsked;
+  function loadCharts() {
     const chosen = root.querySelector("#range").elements.range.value;
     const [from, to] = range();
     const container = root.querySelector("#charts");
-    try {
-      const points = await Promise.all(SENSORS.map((sensor) => fetchPoints(id, sensor, from, to)));
-      if (disposed || asked !== chartsAsked) return;
+    return chartsRead(() => Promise.all(SENSORS.map((sensor) => fetchPoints(id, sensor, from, to))), (points) => {
       for (const chart of charts.values()) chart.plot.destroy();
       container.innerHTML = "";
       charts = new Map(SENSORS.map((sensor, i) => [sensor.name, drawChart(container, sensor, points[i])]));
       container.dataset.loaded = chosen;
-    } finally {
-      container.dataset.answers = String(Number(container.dataset.answers ?? 0) + 1);
-    }
+    });
   }
   root.querySelector("#range").onchange = (e) => {
     if (e.target.name === "range") root.querySelector("#custom").hidden = e.target.value !== "custom";
@@ -265,9 +260,9 @@ export function modemView(root, id, caller) {
       refreshFacts().catch(() => {});
     }),
   ];
-  refreshFacts().then(() => fillEdit(modem)).catch((e) => { root.querySelector("#facts").textContent = e.message; });
+  refreshFacts().catch((e) => { root.querySelector("#facts").textContent = e.message; });
   refreshHistory();
   loadCharts();
   const factsTimer = setInterval(() => refreshFacts().catch(() => {}), 5000);
-  return () => { disposed = true; clearInterval(redraw); clearInterval(factsTimer); off.forEach((f) => f()); };
+  return () => { factsRead.drop(); historyRead.drop(); chartsRead.drop(); clearInterval(redraw); clearInterval(factsTimer); off.forEach((f) => f()); };
 }

@@ -98,29 +98,17 @@ public class ChartTests
             await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "live");
 
             // The 24 h range's reads are held until the 15 min range (chosen next) is drawn.
-            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            int held = 0;
-            bool holding = true;
-            await page.RouteAsync(new Regex("/telemetry/"), async route =>
-            {
-                if (Volatile.Read(ref holding))
-                {
-                    Interlocked.Increment(ref held);
-                    await release.Task;
-                }
-                await route.ContinueAsync();
-            });
+            var held = await HeldRoute.StartAsync(page, new Regex("/telemetry/"), limit: 3);
             await page.GetByTestId("range").SelectOptionAsync("24h");
             await page.GetByTestId("range-apply").ClickAsync();
-            await Eventually.TrueAsync(() => Volatile.Read(ref held) == 3, "the 24 h range's three reads are held");
-            Volatile.Write(ref holding, false);
+            await held.WaitUntilHeldAsync();
             await page.GetByTestId("range").SelectOptionAsync("15m");
             await page.GetByTestId("range-apply").ClickAsync();
             await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "15m");
 
-            release.SetResult();
-            // All three loads (live, 24 h, 15 min) have their answers; the 15 min range is still the one shown.
-            await Assertions.Expect(charts).ToHaveAttributeAsync("data-answers", "3");
+            held.Release();
+            // The charts are busy until the 24 h answers are in too; the 15 min range is still the one shown.
+            await Assertions.Expect(charts).Not.ToHaveAttributeAsync("aria-busy", "true");
             await Assertions.Expect(charts).ToHaveAttributeAsync("data-loaded", "15m");
             await Assertions.Expect(page.Locator("#charts > .chart")).ToHaveCountAsync(3);
             await Assertions.Expect(page.GetByTestId("chart-temp")).ToHaveAttributeAsync("data-points", "1");

@@ -25,34 +25,18 @@ public class FleetLateAnswerTests
         try
         {
             var page = await browser.NewPageAsync(new() { ExtraHTTPHeaders = cloud.AuthHeaders });
-            int listReads = 0;
-            page.Request += (_, r) => { if (r.Method == "GET" && new Uri(r.Url).AbsolutePath == "/api/modems") Interlocked.Increment(ref listReads); };
             // The page's first read of the whole fleet is held until the filtered page is on screen.
-            var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            int holding = 0;
-            await page.RouteAsync(new Regex(@"/api/modems\?"), async route =>
-            {
-                if (!route.Request.Url.Contains("tag=") && Interlocked.Exchange(ref holding, 1) == 0)
-                {
-                    held.TrySetResult();
-                    await release.Task;
-                }
-                await route.ContinueAsync();
-            });
+            var held = await HeldRoute.StartAsync(page, new Regex(@"/api/modems\?"), limit: 1, hold: r => !r.Url.Contains("tag="));
 
             await page.GotoAsync(cloud.BaseAddress.ToString());
-            await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await held.WaitUntilHeldAsync();
             await page.GetByTestId("filter-tag").FillAsync("pilot");
             await page.GetByTestId("fleet-apply").ClickAsync();
             await Assertions.Expect(page.GetByTestId("fleet-count")).ToHaveTextAsync("1 modem");
 
-            release.SetResult();
-            // Every read the page made has been answered (the held one last), then the page is still the filtered one.
-            var body = page.Locator("tbody");
-            await Eventually.ValueAsync(
-                async () => int.TryParse(await body.GetAttributeAsync("data-answers"), out int n) ? n : 0,
-                n => n >= Volatile.Read(ref listReads) && n >= 2, "the page has every answer to its reads");
+            held.Release();
+            // The table is busy until every read it made has its answer (the held one last); then it is still the filtered page.
+            await Assertions.Expect(page.Locator("tbody")).Not.ToHaveAttributeAsync("aria-busy", "true");
             await Assertions.Expect(page.GetByTestId("fleet-count")).ToHaveTextAsync("1 modem");
             await Assertions.Expect(page.Locator("tr.modem-row")).ToHaveCountAsync(1);
             await Assertions.Expect(page.GetByTestId($"modem-{tagged.Id}")).ToBeVisibleAsync();
