@@ -113,7 +113,7 @@ start_pcscd() {
 # pcscd serving the reader "$READER": the machine's, or one the rig starts. A connection can still
 # take $PORT between the wait and pcscd's start; a pcscd of the rig's own is then started again.
 ensure_pcscd() {
-  local restarts=0 waited
+  local restarts=0 waited holders
   while :; do
     if ! alive "$DIR/pcscd.pid" && ! pcscd_external; then start_pcscd; fi
     # A pcscd that is still going away (another run's) does not count: wait for the listener.
@@ -123,13 +123,14 @@ ensure_pcscd() {
       vpcd_failed && break
       sleep 0.1; waited=$((waited + 1))
     done
+    holders=$(port_holders | paste -sd,)
     if vpcd_failed && ((restarts < 3)); then
       restarts=$((restarts + 1))
-      log "pcscd's vpcd driver could not listen on TCP $PORT (taken as pcscd started$(port_holders | paste -sd, | sed 's/./: &/')); starting pcscd again"
+      log "pcscd's vpcd driver could not listen on TCP $PORT (taken as pcscd started${holders:+: $holders}); starting pcscd again"
       stop_pid "pcscd" "$DIR/pcscd.pid"
       continue
     fi
-    [[ -n "$(port_holders)" ]] && die "pcscd's vpcd driver could not listen on TCP $PORT: a connection holds it ($(port_holders | paste -sd,)); restart pcscd once it is gone"
+    [[ -n "$holders" ]] && die "pcscd's vpcd driver could not listen on TCP $PORT: a connection holds it ($holders); restart pcscd once it is gone"
     die "no pcscd listens for the virtual card on TCP $PORT (is pcscd's vpcd driver configured for that port?)"
   done
 }

@@ -38,10 +38,11 @@ public static class CloudApp
         if (role != CloudRole.Gateway) services.AddCloudApi(config);
 
         var kafka = config[$"{KafkaBusOptions.Section}:{nameof(KafkaBusOptions.Kafka)}"];
-        if (string.IsNullOrWhiteSpace(kafka)) services.AddInProcessBus();
-        else services.AddKafkaBus(config);
+        bool sharedBus = !string.IsNullOrWhiteSpace(kafka);
+        if (sharedBus) services.AddKafkaBus(config);
+        else services.AddInProcessBus();
 
-        if (role != CloudRole.Api) services.AddCloudGateway();
+        if (role != CloudRole.Api) services.AddCloudGateway(sharedBus);
         configure?.Invoke(builder);
 
         var app = builder.Build();

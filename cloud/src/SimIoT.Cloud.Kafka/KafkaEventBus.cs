@@ -36,8 +36,6 @@ public sealed class KafkaEventBus : IEventBus, IHostedService, IDisposable
     private readonly Backpressure _backpressure;
     private long _inFlight;
 
-    public bool Shared => true;
-
     public KafkaEventBus(IOptions<KafkaBusOptions> options, IServiceProvider services, DeviceCatalog catalog, Backpressure backpressure, CloudMetrics metrics, ILogger<KafkaEventBus> logger)
     {
         _options = options.Value;

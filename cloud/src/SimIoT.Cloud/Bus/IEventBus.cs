@@ -6,12 +6,6 @@ namespace SimIoT.Cloud.Bus;
 /// </summary>
 public interface IEventBus
 {
-    /// <summary>
-    /// True when other processes publish and consume the same topics (Kafka): only then is news
-    /// meant for other gateways (<see cref="Gateway.ModemBindings"/>) worth publishing.
-    /// </summary>
-    bool Shared => false;
-
     /// <param name="receipt">Told when the record is durable (or failed), when given.</param>
     void Publish(string topic, string key, ReadOnlyMemory<byte> value, IDeliveryReceipt? receipt = null);
 

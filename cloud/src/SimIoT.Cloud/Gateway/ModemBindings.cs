@@ -12,7 +12,7 @@ namespace SimIoT.Cloud.Gateway;
 /// over (no commands from there, the binding's address kept so a frame from elsewhere is only a
 /// candidate). docs/decisions.md, "Several gateways share the modems".
 /// </summary>
-public sealed class ModemBindings(ModemRegistry registry, IEventBus bus, GatewaySocket socket) : IBusHandler
+public sealed class ModemBindings(ModemRegistry registry, IEventBus bus, GatewaySocket socket) : IBusHandler, IBindingNews
 {
     public const string Topic = "modem-bindings";
 
@@ -24,17 +24,11 @@ public sealed class ModemBindings(ModemRegistry registry, IEventBus bus, Gateway
     public bool Broadcast => true;
 
     /// <summary>
-    /// Called by the receive loop when this gateway took the binding (<see cref="ModemSession.TakeBinding"/>).
     /// Best effort: an announcement lost to a full producer queue or an outage only leaves the other
-    /// gateways' duplicate-send window open until the modem's next move (docs/decisions.md). A bus no
-    /// other process shares has no other gateway to tell: nothing is published (under loss every gap
-    /// in a modem's sequence is a take, and each cost a JSON record round trip through the bus).
+    /// gateways' duplicate-send window open until the modem's next move (docs/decisions.md).
     /// </summary>
-    public void Announce(ModemSession session, uint sequence, string endpoint)
-    {
-        if (!bus.Shared) return;
+    public void Announce(ModemSession session, uint sequence, string endpoint) =>
         bus.Publish(Topic, session.IdText, JsonSerializer.SerializeToUtf8Bytes(new ModemBinding(session.IdText, _instance, endpoint, sequence), CloudJson.Options), BestEffort.Instance);
-    }
 
     private sealed class BestEffort : IDeliveryReceipt
     {

@@ -24,7 +24,7 @@ public sealed class UplinkProcessor(
     IEventBus bus,
     DownlinkSender downlink,
     CommandTracker commands,
-    ModemBindings bindings,
+    IBindingNews bindings,
     DeviceCatalog catalog,
     Backpressure backpressure,
     CloudMetrics metrics,

@@ -110,8 +110,11 @@ public static class CloudServices
         return services;
     }
 
-    /// <summary>The gateway side. Register after the bus.</summary>
-    public static IServiceCollection AddCloudGateway(this IServiceCollection services)
+    /// <summary>
+    /// The gateway side. Register after the bus. <paramref name="sharedBus"/>: other gateways consume
+    /// the same topics (Kafka), so bindings taken here are news to them and theirs to this one.
+    /// </summary>
+    public static IServiceCollection AddCloudGateway(this IServiceCollection services, bool sharedBus)
     {
         services.AddSingleton<GatewaySocket>();
         services.AddSingleton<ModemRegistry>();
@@ -124,8 +127,16 @@ public static class CloudServices
         services.AddSingleton<IBusHandler, SeedRequestHandler>();
         services.AddHostedService<OpenCommandReloader>();
         services.AddSingleton<IBusHandler, ModemChangesHandler>();
-        services.AddSingleton<ModemBindings>();
-        services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<ModemBindings>());
+        if (sharedBus)
+        {
+            services.AddSingleton<ModemBindings>();
+            services.AddSingleton<IBindingNews>(sp => sp.GetRequiredService<ModemBindings>());
+            services.AddSingleton<IBusHandler>(sp => sp.GetRequiredService<ModemBindings>());
+        }
+        else
+        {
+            services.AddSingleton<IBindingNews, LoneGateway>();
+        }
         services.AddHostedService(sp => sp.GetRequiredService<ModemStateFlusher>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandTracker>());
         services.AddHostedService(sp => sp.GetRequiredService<DownlinkSender>());
